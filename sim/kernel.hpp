@@ -1,0 +1,82 @@
+// One simulated world under one policy: the population of customers, counted per
+// (segment, tenure) cell, stepped period by period (MODEL.md steps 1-4, 6, 7, 9).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/model.hpp"
+
+namespace tenure {
+
+// Per-path outcomes, by slot in PathResult::metrics. The first nine are always reported,
+// in this order; the others only when the scenario uses the mechanism they measure.
+// Per-tier and per-source slots follow kFixedMetricCount.
+enum Metric : int {
+  kNpv,               // discounted cash flow over the horizon
+  kProfit,            // undiscounted cash flow over the horizon
+  kCustomersEnd,      // customers after the last period's churn and migration
+  kAcquired,          // new customers won over the horizon, from every source
+  kChurned,           // customers lost over the horizon, defections included
+  kCashTrough,        // lowest cumulative cash position, counting 0 before period 1
+  kAcquisitionSpend,  // undiscounted paid-acquisition spend over the horizon
+  kRetentionSpend,    // undiscounted retention spend over the horizon
+  kEquityEnd,         // present value of the base left at the end (see Model)
+  kFailures,          // service failures
+  kRecoveriesOffered, // failures offered a concession
+  kConcessionsPaid,   // money paid in concessions
+  kDefected,          // customers who defected after an unresolved failure
+  kReferred,          // prospects referred by customers
+  kReferralWon,       // customers won from customer referrals
+  kReferralCost,      // referral-program spend plus rewards
+  kIntermediaryWon,   // customers won through intermediaries
+  kCommissions,       // commissions paid to intermediaries
+  kPoolEnd,           // prospects left in the pool at the end
+  kFixedMetricCount
+};
+
+// A reported metric: its name in the results and its slot in PathResult::metrics.
+struct MetricSpec {
+  std::string name;
+  int slot = 0;
+};
+
+// The metrics a scenario reports: the nine always-on ones first (slot == index), then
+// those of the mechanisms it uses, then customers_end_<tier>, npv_<tier> (the tier's
+// discounted margins less cost to serve), then won_<source> and commission_<source> for
+// each intermediary.
+std::vector<MetricSpec> reported_metrics(const Model& model);
+
+// Per-period series: customers of each tier at the end of the period, then the total,
+// cumulative cash, and, when used, the reputation damage and the prospect pool.
+std::vector<std::string> series_names(const Model& model);
+
+// Where one path's results go; sized by the runner once per thread.
+struct PathResult {
+  std::vector<double> metrics;  // by slot: kFixedMetricCount + 2 * tiers + 2 * intermediaries
+  std::vector<double> series;   // [series][period], series_names(model).size() * horizon
+};
+
+// Scratch memory for one thread, sized once so the per-period loop never allocates.
+struct Workspace {
+  explicit Workspace(const Model& model);
+  std::vector<std::int64_t> counts;  // [segment][tenure cell], start of the period
+  std::vector<std::int64_t> next;    // same, being filled for the next period
+  std::vector<std::int64_t> tier_active;
+  std::vector<std::int64_t> tier_draw;    // new customers per tier from the mix
+  std::vector<std::int64_t> tier_referred;  // new customers per tier from customer referrals
+  std::vector<std::int64_t> move_draw;    // scratch for migration counts
+  std::vector<double> move_now;           // this period's move probabilities of a tier
+  std::vector<std::int64_t> class_draw;   // scratch for splits over churn classes
+  std::vector<double> tier_effect;        // retention effect per tier this period
+  std::vector<double> tier_upgrade;       // upgrade multiplier per tier this period
+  std::uint64_t draws = 0;                // sampler calls, for benchmarks
+  PathResult result;
+};
+
+// Simulates world `path` under policy `policy` and writes workspace.result.
+void simulate_path(const Model& model, std::size_t policy, std::uint64_t seed, std::uint64_t path,
+                   Workspace& workspace);
+
+}  // namespace tenure

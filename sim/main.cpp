@@ -1,0 +1,96 @@
+// The tenure command line: parse arguments, then hand over to the library.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+
+#include "sim/model.hpp"
+#include "sim/report.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario_yaml.hpp"
+
+namespace {
+
+struct RunArguments {
+  std::string file;
+  std::optional<std::int64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string out;
+};
+
+int run_command(const RunArguments& args) {
+  tenure::Scenario scenario = tenure::load_scenario_file(args.file);
+  if (args.paths) scenario.paths = *args.paths;
+  if (args.seed) scenario.seed = *args.seed;
+  const tenure::Model model = tenure::build_model(scenario);
+
+  tenure::RunOptions options;
+  options.paths = scenario.paths;
+  options.seed = scenario.seed;
+  options.threads = args.threads;
+  const bool show_progress = ::isatty(::fileno(stderr)) != 0;
+  if (show_progress)
+    options.progress = [](std::int64_t done, std::int64_t total) {
+      std::fprintf(stderr, "\r  simulated %lld / %lld paths", static_cast<long long>(done),
+                   static_cast<long long>(total));
+    };
+  const tenure::RunResults results = tenure::run_simulation(model, options);
+  if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
+
+  const tenure::RunSummary summary = tenure::summarize_run(results);
+  const std::filesystem::path out =
+      args.out.empty() ? std::filesystem::path("results") / scenario.name
+                      : std::filesystem::path(args.out);
+  tenure::write_results(out, scenario, results, summary);
+  std::cout << tenure::text_report(scenario, results, summary);
+  std::cout << fmt::format("\nresults written to {}/\n", out.string());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tenure: Monte Carlo simulation of acquisition versus retention spending"};
+  app.set_version_flag("--version", std::string("tenure ") + TENURE_VERSION);
+  app.require_subcommand(1);
+
+  RunArguments run_args;
+  CLI::App* run = app.add_subcommand("run", "Simulate a scenario and write results");
+  run->add_option("file", run_args.file, "Scenario YAML file")->required();
+  run->add_option("--paths", run_args.paths, "Number of simulated worlds (overrides the file)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  run->add_option("--seed", run_args.seed, "Random seed (overrides the file)");
+  run->add_option("--threads", run_args.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  run->add_option("--out", run_args.out, "Results folder (default: results/<scenario name>)");
+
+  std::string validate_file;
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without running it");
+  validate->add_option("file", validate_file, "Scenario YAML file")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*validate) {
+      const tenure::Scenario scenario = tenure::load_scenario_file(validate_file);
+      std::cout << fmt::format("{}: ok ({} tiers, {} policies, {} {}s)\n", validate_file,
+                               scenario.tiers.size(), scenario.policies.size(), scenario.horizon,
+                               tenure::to_string(scenario.period));
+      return 0;
+    }
+    return run_command(run_args);
+  } catch (const tenure::ScenarioError& error) {
+    std::cerr << error.what() << '\n';
+    std::cerr << fmt::format("{} problem{} found; nothing was run.\n",
+                             error.diagnostics().size(), error.diagnostics().size() == 1 ? "" : "s");
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "error: " << error.what() << '\n';
+    return 1;
+  }
+}

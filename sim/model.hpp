@@ -1,0 +1,102 @@
+// The scenario turned into the constant tables the kernel reads: per-period multipliers,
+// discount factors, the loyalty curve by tenure, each policy resolved period by period.
+// Built once before the run, so the per-period loop only looks things up.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.hpp"
+
+namespace tenure {
+
+// Acquisition response, MODEL step 3.
+double expected_new_customers(const AcquisitionResponse& response, double spend);
+
+// Retention effect on churn: 1 - max_reduction * (1 - exp(-r / scale)), r per customer.
+double retention_effect(const RetentionResponse& response, double spend_per_customer);
+
+// Loyalty multiplier at a tenure: floor + (1 - floor) * 0.5^(tenure / half_life), exactly
+// the floor from tenure 8 * half_life on.
+double loyalty_multiplier(const Loyalty& loyalty, double tenure);
+
+// Per-period discount rate from an annual one: (1 + annual)^(1 / periods_per_year) - 1.
+double per_period_rate(double annual_rate, PeriodUnit unit);
+
+// Rate multiplier of a saturating response: 1 + max_uplift * (1 - exp(-spend / scale)).
+double uplift(double max_uplift, double scale, double spend);
+
+// Gauss quadrature for a Beta(a, b) distribution on [0, 1]: `count` nodes and weights
+// (summing to 1) such that sum_c weight_c g(node_c) = E[g(p)] exactly for every polynomial g
+// of degree up to 2 count - 1. Nodes in increasing order.
+struct Quadrature {
+  std::vector<double> nodes, weights;
+};
+Quadrature beta_quadrature(double a, double b, int count);
+
+// The split of one period's budget under a policy.
+struct PeriodSplit {
+  SpendLine acquisition;
+  SpendLine retention;
+  SpendLine recovery;
+  SpendLine referral;
+  const std::vector<double>* retention_weights = nullptr;  // one per tier
+  const std::vector<bool>* recovery_tiers = nullptr;       // one per tier, or empty: all
+};
+
+struct PolicyPlan {
+  std::string name;
+  std::vector<PeriodSplit> by_period;  // index t - 1 for period t
+};
+
+// What the kernel needs to know about a tier, per segment of the population. A segment is
+// a (tier, churn class) pair; without heterogeneity there is one class per tier.
+struct Segment {
+  int tier = 0;
+  int churn_class = 0;
+  double churn = 0.0;  // base churn probability of this class in this tier
+};
+
+struct Model {
+  const Scenario* scenario = nullptr;
+  int horizon = 0;
+  int tiers = 0;
+  int classes = 1;
+  int segments = 0;      // tiers * classes; segment index = tier * classes + class
+  int tenure_cells = 1;  // tenures 0 .. tenure_cells - 1; the last cell pools all longer tenures
+  double rate = 0.0;     // per-period discount rate
+
+  std::vector<Segment> segment;
+  std::vector<std::vector<double>> class_share;  // [tier][class]: share of customers
+  std::vector<double> loyalty_by_cell;        // churn multiplier for each tenure cell
+  // Margin multiplier (growth with tenure) per [tier][tenure cell]. With margin growth every
+  // reachable tenure has its own cell and the last cell holds only the initial customers,
+  // whose margin grows from period 1 on: see initial_margin_growth.
+  std::vector<std::vector<double>> margin_growth_by_cell;
+  std::vector<std::vector<double>> initial_margin_growth;  // [tier][t - 1]
+  std::vector<double> discount_factor;        // (1 + rate)^-t, index t - 1
+  std::vector<double> base_budget;            // fixed budget of period t (with growth), index t - 1
+  std::vector<double> budget_multiplier;      // shocks, index t - 1
+  std::vector<double> churn_multiplier;
+  std::vector<double> acquisition_multiplier;
+  std::vector<double> margin_multiplier;
+  std::vector<double> cost_multiplier;
+
+  // Migration of tier k: destinations and probabilities, the rest stay.
+  std::vector<std::vector<int>> move_to;
+  std::vector<std::vector<double>> move_probability;
+  std::vector<std::vector<bool>> move_is_upgrade;  // to a better (earlier) tier
+
+  // Present value, one period before its first cash flow, of a customer of each segment
+  // left at the end: v = (1+i)^-1 (I - P/(1+i))^-1 (margin - cost_to_serve), with P the
+  // per-period survival-and-migration matrix at the loyalty floor without retention spend.
+  std::vector<double> equity_per_customer;
+
+  std::vector<PolicyPlan> policies;
+};
+
+// Builds the tables; the scenario must outlive the model.
+Model build_model(const Scenario& scenario);
+
+}  // namespace tenure

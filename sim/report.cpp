@@ -1,0 +1,191 @@
+#include "sim/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "sim/atomic_file.hpp"
+#include "sim/kernel.hpp"
+
+namespace tenure {
+
+namespace {
+
+const char* const kQuantileNames[] = {"p01", "p05", "p10", "p25", "p50",
+                                      "p75", "p90", "p95", "p99"};
+static_assert(std::size(kQuantileNames) == kQuantileLevels.size());
+
+nlohmann::ordered_json to_json(const Summary& s) {
+  nlohmann::ordered_json j;
+  j["mean"] = s.mean;
+  j["sd"] = s.sd;
+  j["se"] = s.se;
+  j["ci95_low"] = s.ci95_low;
+  j["ci95_high"] = s.ci95_high;
+  for (std::size_t k = 0; k < kQuantileLevels.size(); ++k) j[kQuantileNames[k]] = s.quantiles[k];
+  j["es05"] = s.es05;
+  j["prob_negative"] = s.prob_negative;
+  return j;
+}
+
+// Shortest text that reads back to the same double; "nan" for undefined figures.
+std::string number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "nan"; }
+
+// 1234567.8 -> "1,234,568"
+std::string grouped(double x) {
+  if (!std::isfinite(x)) return "n/a";
+  const long long rounded = std::llround(x);
+  std::string digits = std::to_string(rounded < 0 ? -rounded : rounded);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+  return (rounded < 0 ? "-" : "") + digits;
+}
+
+std::string percent(double share) { return fmt::format("{:.1f}%", 100.0 * share); }
+
+}  // namespace
+
+RunSummary summarize_run(const RunResults& r) {
+  RunSummary out;
+  const std::size_t policies = r.policies().size();
+  out.metrics.resize(policies);
+  out.series.resize(policies);
+  std::vector<double> sorted;
+  for (std::size_t p = 0; p < policies; ++p) {
+    for (std::size_t k = 0; k < r.metrics().size(); ++k)
+      out.metrics[p].push_back(summarize(r.metric(p, k)));
+    out.series[p].resize(r.series().size());
+    for (std::size_t k = 0; k < r.series().size(); ++k) {
+      for (int t = 1; t <= r.horizon(); ++t) {
+        const auto values = r.series(p, k, t);
+        sorted.assign(values.begin(), values.end());
+        std::sort(sorted.begin(), sorted.end());
+        double sum = 0.0;
+        for (double v : sorted) sum += v;
+        out.series[p][k].push_back({sum / static_cast<double>(sorted.size()),
+                                    quantile_sorted(sorted, 0.05), quantile_sorted(sorted, 0.50),
+                                    quantile_sorted(sorted, 0.95)});
+      }
+    }
+    if (out.metrics[p][kNpv].mean > out.metrics[out.best_policy][kNpv].mean) out.best_policy = p;
+  }
+  for (std::size_t a = 0; a < policies; ++a)
+    for (std::size_t b = a + 1; b < policies; ++b)
+      out.comparisons.push_back({a, b, compare_paired(r.metric(a, kNpv), r.metric(b, kNpv))});
+  return out;
+}
+
+std::string summary_json(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
+  nlohmann::ordered_json j;
+  j["scenario"] = scenario.name;
+  j["paths"] = r.paths();
+  j["seed"] = scenario.seed;
+  j["horizon"] = scenario.horizon;
+  j["period"] = to_string(scenario.period);
+  j["discount_rate"] = scenario.discount_rate;
+  j["best_policy"] = r.policies()[s.best_policy];
+  j["policies"] = nlohmann::ordered_json::array();
+  for (std::size_t p = 0; p < r.policies().size(); ++p) {
+    nlohmann::ordered_json policy;
+    policy["name"] = r.policies()[p];
+    nlohmann::ordered_json metrics;
+    for (std::size_t k = 0; k < r.metrics().size(); ++k)
+      metrics[r.metrics()[k]] = to_json(s.metrics[p][k]);
+    policy["metrics"] = std::move(metrics);
+    // Ratio of means: total acquisition spend per customer won, over all worlds.
+    const double acquired = s.metrics[p][kAcquired].mean;
+    policy["acquisition_cost_per_customer"] =
+        acquired > 0.0 ? s.metrics[p][kAcquisitionSpend].mean / acquired : 0.0;
+    j["policies"].push_back(std::move(policy));
+  }
+  j["comparisons"] = nlohmann::ordered_json::array();
+  for (const PolicyComparison& c : s.comparisons) {
+    nlohmann::ordered_json cj;
+    cj["a"] = r.policies()[c.a];
+    cj["b"] = r.policies()[c.b];
+    cj["metric"] = "npv";
+    cj["mean_difference"] = c.npv.mean_difference;
+    cj["se"] = c.npv.se;
+    cj["ci95_low"] = c.npv.ci95_low;
+    cj["ci95_high"] = c.npv.ci95_high;
+    cj["share_a_better"] = c.npv.share_a_better;
+    cj["share_b_better"] = c.npv.share_b_better;
+    j["comparisons"].push_back(std::move(cj));
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string summary_csv(const RunResults& r, const RunSummary& s) {
+  std::string out = "policy,metric,mean,sd,se,ci95_low,ci95_high";
+  for (const char* q : kQuantileNames) out += fmt::format(",{}", q);
+  out += ",es05,prob_negative\n";
+  for (std::size_t p = 0; p < r.policies().size(); ++p)
+    for (std::size_t k = 0; k < r.metrics().size(); ++k) {
+      const Summary& m = s.metrics[p][k];
+      out += fmt::format("{},{},{},{},{},{},{}", r.policies()[p], r.metrics()[k], number(m.mean),
+                         number(m.sd), number(m.se), number(m.ci95_low), number(m.ci95_high));
+      for (double q : m.quantiles) out += "," + number(q);
+      out += fmt::format(",{},{}\n", number(m.es05), number(m.prob_negative));
+    }
+  return out;
+}
+
+std::string periods_csv(const RunResults& r, const RunSummary& s) {
+  std::string out = "policy,period,series,mean,p05,p50,p95\n";
+  for (std::size_t p = 0; p < r.policies().size(); ++p)
+    for (int t = 1; t <= r.horizon(); ++t)
+      for (std::size_t k = 0; k < r.series().size(); ++k) {
+        const Band& b = s.series[p][k][t - 1];
+        out += fmt::format("{},{},{},{},{},{},{}\n", r.policies()[p], t, r.series()[k],
+                           number(b.mean), number(b.p05), number(b.p50), number(b.p95));
+      }
+  return out;
+}
+
+std::string text_report(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
+  std::string out = fmt::format("{}: {} paths, {} {}s, seed {}\n\n", scenario.name, r.paths(),
+                                scenario.horizon, to_string(scenario.period), scenario.seed);
+  std::size_t width = 6;
+  for (const auto& name : r.policies()) width = std::max(width, name.size());
+  out += fmt::format("{:<{}}  {:>13}  {:>11}  {:>13}  {:>13}  {:>7}  {:>10}  {:>9}  {:>9}\n",
+                     "policy", width, "NPV mean", "+/- 95% CI", "NPV p05", "NPV ES05", "P(loss)",
+                     "customers", "acquired", "churned");
+  for (std::size_t p = 0; p < r.policies().size(); ++p) {
+    const Summary& npv = s.metrics[p][kNpv];
+    out += fmt::format("{:<{}}  {:>13}  {:>11}  {:>13}  {:>13}  {:>7}  {:>10}  {:>9}  {:>9}\n",
+                       r.policies()[p], width, grouped(npv.mean), grouped(kZ95 * npv.se),
+                       grouped(npv.quantiles[1]), grouped(npv.es05), percent(npv.prob_negative),
+                       grouped(s.metrics[p][kCustomersEnd].mean),
+                       grouped(s.metrics[p][kAcquired].mean), grouped(s.metrics[p][kChurned].mean));
+  }
+  out += fmt::format("\nbest by mean NPV: {}\n", r.policies()[s.best_policy]);
+  for (const PolicyComparison& c : s.comparisons) {
+    if (c.a != s.best_policy && c.b != s.best_policy) continue;
+    const bool best_is_a = c.a == s.best_policy;
+    const std::size_t other = best_is_a ? c.b : c.a;
+    const double sign = best_is_a ? 1.0 : -1.0;
+    const double low = sign > 0 ? c.npv.ci95_low : -c.npv.ci95_high;
+    const double high = sign > 0 ? c.npv.ci95_high : -c.npv.ci95_low;
+    out += fmt::format("  vs {}: NPV {} higher (95% CI {} to {}), better in {} of worlds\n",
+                       r.policies()[other], grouped(sign * c.npv.mean_difference), grouped(low),
+                       grouped(high),
+                       percent(best_is_a ? c.npv.share_a_better : c.npv.share_b_better));
+  }
+  return out;
+}
+
+void write_results(const std::filesystem::path& directory, const Scenario& scenario,
+                   const RunResults& results, const RunSummary& summary) {
+  // Everything is rendered before the first byte is written, so a failure leaves the folder
+  // as it was.
+  const std::string json = summary_json(scenario, results, summary);
+  const std::string csv = summary_csv(results, summary);
+  const std::string periods = periods_csv(results, summary);
+  std::filesystem::create_directories(directory);
+  write_file_atomically(directory / "summary.json", json);
+  write_file_atomically(directory / "summary.csv", csv);
+  write_file_atomically(directory / "periods.csv", periods);
+}
+
+}  // namespace tenure

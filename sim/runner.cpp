@@ -1,0 +1,114 @@
+#include "sim/runner.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <stdexcept>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "sim/kernel.hpp"
+
+namespace tenure {
+
+RunResults::RunResults(std::vector<std::string> policies, std::vector<std::string> metrics,
+                       std::vector<std::string> series, std::int64_t paths, int horizon)
+    : policies_(std::move(policies)),
+      metrics_(std::move(metrics)),
+      series_(std::move(series)),
+      paths_(paths),
+      horizon_(horizon),
+      metric_values_(policies_.size() * metrics_.size() * paths),
+      series_values_(policies_.size() * series_.size() * horizon * paths) {}
+
+std::size_t RunResults::metric_offset(std::size_t policy, std::size_t metric) const {
+  return (policy * metrics_.size() + metric) * paths_;
+}
+
+std::size_t RunResults::series_offset(std::size_t policy, std::size_t series, int period) const {
+  return ((policy * series_.size() + series) * horizon_ + (period - 1)) * paths_;
+}
+
+std::span<double> RunResults::metric(std::size_t policy, std::size_t metric) {
+  return {metric_values_.data() + metric_offset(policy, metric), static_cast<std::size_t>(paths_)};
+}
+std::span<const double> RunResults::metric(std::size_t policy, std::size_t metric) const {
+  return {metric_values_.data() + metric_offset(policy, metric), static_cast<std::size_t>(paths_)};
+}
+std::size_t RunResults::metric_index(const std::string& name) const {
+  const auto found = std::find(metrics_.begin(), metrics_.end(), name);
+  if (found == metrics_.end()) throw std::out_of_range("no metric named " + name);
+  return static_cast<std::size_t>(found - metrics_.begin());
+}
+std::span<const double> RunResults::metric(std::size_t policy, const std::string& name) const {
+  return metric(policy, metric_index(name));
+}
+std::span<double> RunResults::series(std::size_t policy, std::size_t series, int period) {
+  return {series_values_.data() + series_offset(policy, series, period),
+          static_cast<std::size_t>(paths_)};
+}
+std::span<const double> RunResults::series(std::size_t policy, std::size_t series,
+                                           int period) const {
+  return {series_values_.data() + series_offset(policy, series, period),
+          static_cast<std::size_t>(paths_)};
+}
+
+RunResults run_simulation(const Model& model, const RunOptions& options) {
+  const std::vector<MetricSpec> reported = reported_metrics(model);
+  RunResults results(
+      [&] {
+        std::vector<std::string> names;
+        for (const PolicyPlan& plan : model.policies) names.push_back(plan.name);
+        return names;
+      }(),
+      [&] {
+        std::vector<std::string> names;
+        for (const MetricSpec& spec : reported) names.push_back(spec.name);
+        return names;
+      }(),
+      series_names(model), options.paths, model.horizon);
+
+  std::optional<tbb::global_control> thread_limit;
+  if (options.threads > 0)
+    thread_limit.emplace(tbb::global_control::max_allowed_parallelism, options.threads);
+
+  tbb::enumerable_thread_specific<std::unique_ptr<Workspace>> workspaces(
+      [&] { return std::make_unique<Workspace>(model); });
+  std::atomic<std::int64_t> done{0};
+  std::mutex progress_mutex;
+  const std::size_t metric_count = results.metrics().size();
+  const std::size_t series_count = results.series().size();
+
+  constexpr std::int64_t kPathsPerTask = 16;
+  tbb::parallel_for(
+      tbb::blocked_range<std::int64_t>(0, options.paths, kPathsPerTask),
+      [&](const tbb::blocked_range<std::int64_t>& range) {
+        Workspace& w = *workspaces.local();
+        for (std::int64_t path = range.begin(); path != range.end(); ++path) {
+          for (std::size_t policy = 0; policy < model.policies.size(); ++policy) {
+            simulate_path(model, policy, options.seed, static_cast<std::uint64_t>(path), w);
+            for (std::size_t k = 0; k < metric_count; ++k)
+              results.metric(policy, k)[path] = w.result.metrics[reported[k].slot];
+            for (std::size_t k = 0; k < series_count; ++k)
+              for (int t = 1; t <= model.horizon; ++t)
+                results.series(policy, k, t)[path] = w.result.series[k * model.horizon + t - 1];
+          }
+        }
+        const std::int64_t finished = done += static_cast<std::int64_t>(range.size());
+        if (options.progress) {
+          std::unique_lock lock(progress_mutex, std::try_to_lock);
+          if (lock.owns_lock()) options.progress(finished, options.paths);
+        }
+      },
+      tbb::simple_partitioner());
+
+  for (const auto& w : workspaces) results.draws += w->draws;
+  return results;
+}
+
+}  // namespace tenure

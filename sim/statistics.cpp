@@ -1,0 +1,91 @@
+#include "sim/statistics.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <vector>
+
+namespace tenure {
+
+namespace {
+
+// Mean and sample standard deviation by Welford's update, which stays accurate when the
+// mean is large against the spread (NPVs of millions varying by thousands).
+struct Moments {
+  double mean = 0.0;
+  double sd = 0.0;
+};
+
+template <typename ValueAt>
+Moments moments(std::size_t n, ValueAt value_at) {
+  double mean = 0.0, m2 = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = value_at(i);
+    const double delta = x - mean;
+    mean += delta / static_cast<double>(i + 1);
+    m2 += delta * (x - mean);
+  }
+  const double variance = n > 1 ? m2 / static_cast<double>(n - 1) : 0.0;
+  return {mean, std::sqrt(std::max(variance, 0.0))};
+}
+
+}  // namespace
+
+double quantile_sorted(std::span<const double> sorted, double q) {
+  if (sorted.empty()) return std::nan("");
+  // Type 7: position h = (n - 1) q, interpolate between the order statistics around it.
+  const double h = (static_cast<double>(sorted.size()) - 1.0) * std::clamp(q, 0.0, 1.0);
+  const auto below = static_cast<std::size_t>(std::floor(h));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  return sorted[below] + (h - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
+Summary summarize(std::span<const double> samples) {
+  Summary s;
+  s.count = static_cast<std::int64_t>(samples.size());
+  if (samples.empty()) return s;
+  const Moments m = moments(samples.size(), [&](std::size_t i) { return samples[i]; });
+  s.mean = m.mean;
+  s.sd = m.sd;
+  s.se = m.sd / std::sqrt(static_cast<double>(samples.size()));
+  s.ci95_low = s.mean - kZ95 * s.se;
+  s.ci95_high = s.mean + kZ95 * s.se;
+
+  std::vector<double> sorted(samples.begin(), samples.end());
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t k = 0; k < kQuantileLevels.size(); ++k)
+    s.quantiles[k] = quantile_sorted(sorted, kQuantileLevels[k]);
+
+  // Expected shortfall at 5%: the mean of the ceil(5% n) lowest values (at least one).
+  const auto tail = std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::ceil(0.05 * static_cast<double>(sorted.size()))));
+  double tail_sum = 0.0;
+  for (std::size_t i = 0; i < tail; ++i) tail_sum += sorted[i];
+  s.es05 = tail_sum / static_cast<double>(tail);
+
+  const auto negative = std::lower_bound(sorted.begin(), sorted.end(), 0.0) - sorted.begin();
+  s.prob_negative = static_cast<double>(negative) / static_cast<double>(sorted.size());
+  return s;
+}
+
+PairedComparison compare_paired(std::span<const double> a, std::span<const double> b) {
+  assert(a.size() == b.size());
+  PairedComparison c;
+  const std::size_t n = std::min(a.size(), b.size());
+  if (n == 0) return c;
+  const Moments m = moments(n, [&](std::size_t i) { return a[i] - b[i]; });
+  std::size_t a_better = 0, b_better = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    a_better += a[i] > b[i];
+    b_better += b[i] > a[i];
+  }
+  c.mean_difference = m.mean;
+  c.se = m.sd / std::sqrt(static_cast<double>(n));
+  c.ci95_low = c.mean_difference - kZ95 * c.se;
+  c.ci95_high = c.mean_difference + kZ95 * c.se;
+  c.share_a_better = static_cast<double>(a_better) / static_cast<double>(n);
+  c.share_b_better = static_cast<double>(b_better) / static_cast<double>(n);
+  return c;
+}
+
+}  // namespace tenure

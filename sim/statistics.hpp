@@ -1,0 +1,50 @@
+// Statistics over Monte Carlo samples. Knows nothing of customers or policies: it sees
+// only spans of doubles, one value per simulated world.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+namespace tenure {
+
+// Quantile levels reported for every metric.
+inline constexpr std::array<double, 9> kQuantileLevels = {0.01, 0.05, 0.10, 0.25, 0.50,
+                                                          0.75, 0.90, 0.95, 0.99};
+
+struct Summary {
+  std::int64_t count = 0;
+  double mean = 0.0;
+  double sd = 0.0;         // sample standard deviation (n - 1 in the denominator)
+  double se = 0.0;         // sd / sqrt(n): standard error of the mean
+  double ci95_low = 0.0;   // mean -/+ 1.959964 se
+  double ci95_high = 0.0;
+  std::array<double, kQuantileLevels.size()> quantiles{};  // at kQuantileLevels
+  double es05 = 0.0;           // expected shortfall: mean of the worst (lowest) 5% of values
+  double prob_negative = 0.0;  // share of values below zero
+};
+
+// Summary of the samples. Deterministic: the result depends only on the values and their
+// order, so a fixed order of paths gives bit-identical figures.
+Summary summarize(std::span<const double> samples);
+
+// Quantile of already sorted values at level q in [0, 1], linear interpolation between
+// order statistics (Hyndman and Fan type 7, the default of R and NumPy).
+double quantile_sorted(std::span<const double> sorted, double q);
+
+// Paired comparison of two policies over the same worlds: statistics of a[i] - b[i].
+struct PairedComparison {
+  double mean_difference = 0.0;  // mean of a - b
+  double se = 0.0;               // standard error of that mean
+  double ci95_low = 0.0;
+  double ci95_high = 0.0;
+  double share_a_better = 0.0;  // share of worlds with a > b
+  double share_b_better = 0.0;  // share of worlds with b > a (ties count in neither)
+};
+
+PairedComparison compare_paired(std::span<const double> a, std::span<const double> b);
+
+// Two-sided 95% normal quantile.
+inline constexpr double kZ95 = 1.959963984540054;
+
+}  // namespace tenure

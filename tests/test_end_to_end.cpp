@@ -1,0 +1,162 @@
+// The built program, run as a user would run it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+struct Outcome {
+  int status = -1;
+  std::string out, err;
+};
+
+// Runs the tenure binary with the given arguments, capturing stdout and stderr.
+Outcome run_tenure(const std::string& arguments, const fs::path& scratch) {
+  const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
+  const std::string command =
+      std::string(TENURE_BINARY) + " " + arguments + " > " + out.string() + " 2> " + err.string();
+  const int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(out), read_text(err)};
+}
+
+class EndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    scratch_ = fs::temp_directory_path() /
+               ("tenure-e2e-" + std::string(::testing::UnitTest::GetInstance()
+                                                ->current_test_info()
+                                                ->name()));
+    fs::remove_all(scratch_);
+    fs::create_directories(scratch_);
+  }
+  void TearDown() override { fs::remove_all(scratch_); }
+  fs::path scratch_;
+};
+
+TEST_F(EndToEnd, EveryShippedScenarioRuns) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(TENURE_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++count;
+    SCOPED_TRACE(entry.path().string());
+    const fs::path out = scratch_ / entry.path().stem();
+    const Outcome run =
+        run_tenure("run " + entry.path().string() + " --paths 300 --out " + out.string(), scratch_);
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_THAT(run.out, HasSubstr("best by mean NPV"));
+    for (const char* file : {"summary.json", "summary.csv", "periods.csv"})
+      EXPECT_TRUE(fs::exists(out / file)) << file;
+
+    const auto summary = nlohmann::json::parse(read_text(out / "summary.json"));
+    EXPECT_EQ(summary["paths"], 300);
+    ASSERT_FALSE(summary["policies"].empty());
+    for (const auto& policy : summary["policies"]) {
+      for (const char* metric :
+           {"npv", "profit", "customers_end", "acquired", "churned", "cash_trough"}) {
+        const auto& m = policy["metrics"][metric];
+        for (const char* field : {"mean", "sd", "se", "ci95_low", "ci95_high", "p01", "p05", "p10",
+                                  "p25", "p50", "p75", "p90", "p95", "p99", "es05",
+                                  "prob_negative"})
+          EXPECT_TRUE(m.contains(field)) << metric << "." << field;
+        EXPECT_LE(m["p05"].get<double>(), m["p50"].get<double>());
+        EXPECT_LE(m["es05"].get<double>(), m["p05"].get<double>());
+      }
+    }
+    // Every temporary file was renamed into place.
+    for (const auto& file : fs::directory_iterator(out))
+      EXPECT_NE(file.path().extension(), ".tmp") << file.path();
+  }
+  EXPECT_GE(count, 2);
+}
+
+TEST_F(EndToEnd, SameSeedSameBytesForAnyThreadCount) {
+  const std::string scenario = std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  std::string reference_summary, reference_periods;
+  for (int threads : {1, 2, 8}) {
+    const fs::path out = scratch_ / ("threads-" + std::to_string(threads));
+    const Outcome run = run_tenure("run " + scenario + " --paths 500 --seed 9 --threads " +
+                                       std::to_string(threads) + " --out " + out.string(),
+                                   scratch_);
+    ASSERT_EQ(run.status, 0) << run.err;
+    const std::string summary = read_text(out / "summary.json");
+    const std::string periods = read_text(out / "periods.csv");
+    if (threads == 1) {
+      reference_summary = summary;
+      reference_periods = periods;
+    } else {
+      EXPECT_EQ(summary, reference_summary) << "threads " << threads;
+      EXPECT_EQ(periods, reference_periods) << "threads " << threads;
+    }
+  }
+  // A different seed gives different worlds.
+  const fs::path other = scratch_ / "other-seed";
+  ASSERT_EQ(run_tenure("run " + scenario + " --paths 500 --seed 10 --out " + other.string(),
+                       scratch_)
+                .status,
+            0);
+  EXPECT_NE(read_text(other / "summary.json"), reference_summary);
+}
+
+TEST_F(EndToEnd, BadScenarioIsReportedAndNothingIsWritten) {
+  const fs::path bad = scratch_ / "bad.yaml";
+  std::ofstream(bad) << "name: bad\nhorizon: 12\ntiers:\n  - name: a\n    margin: 10\n"
+                        "    chrun: 0.1\npolicies:\n  - name: p\n";
+  const fs::path out = scratch_ / "results";
+
+  const Outcome validate = run_tenure("validate " + bad.string(), scratch_);
+  EXPECT_NE(validate.status, 0);
+  EXPECT_THAT(validate.err, HasSubstr(bad.string() + ":6:5:"));
+  EXPECT_THAT(validate.err, HasSubstr("churn"));
+
+  const Outcome run = run_tenure("run " + bad.string() + " --out " + out.string(), scratch_);
+  EXPECT_NE(run.status, 0);
+  EXPECT_THAT(run.err, HasSubstr(bad.string() + ":6:5:"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(EndToEnd, FailedRunLeavesEarlierResultsUntouched) {
+  const fs::path out = scratch_ / "results";
+  const std::string scenario = std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  ASSERT_EQ(run_tenure("run " + scenario + " --paths 100 --out " + out.string(), scratch_).status,
+            0);
+  const std::string before = read_text(out / "summary.json");
+
+  const fs::path bad = scratch_ / "bad.yaml";
+  std::ofstream(bad) << "name: [unclosed\n";
+  EXPECT_NE(run_tenure("run " + bad.string() + " --out " + out.string(), scratch_).status, 0);
+  EXPECT_EQ(read_text(out / "summary.json"), before);
+}
+
+TEST_F(EndToEnd, ValidateAcceptsShippedScenarioAndHelpAndVersionWork) {
+  const Outcome ok = run_tenure(
+      "validate " + std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml", scratch_);
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_THAT(ok.out, HasSubstr("ok"));
+  const Outcome help = run_tenure("--help", scratch_);
+  EXPECT_EQ(help.status, 0);
+  EXPECT_THAT(help.out, HasSubstr("validate"));
+  const Outcome version = run_tenure("--version", scratch_);
+  EXPECT_EQ(version.status, 0);
+  EXPECT_THAT(version.out, HasSubstr("tenure"));
+  const Outcome missing = run_tenure("run /no/such/file.yaml", scratch_);
+  EXPECT_NE(missing.status, 0);
+  EXPECT_THAT(missing.err, HasSubstr("/no/such/file.yaml"));
+}
+
+}  // namespace

@@ -1,0 +1,134 @@
+// Properties of the kernel that hold exactly, path by path.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim/kernel.hpp"
+#include "sim/model.hpp"
+#include "sim/report.hpp"
+#include "sim/runner.hpp"
+
+namespace tenure {
+namespace {
+
+Scenario small_business() {
+  Scenario s;
+  s.name = "small";
+  s.horizon = 24;
+  s.discount_rate = 0.1;
+  s.tiers.push_back({"top", 100, 300.0, 40.0, 0.01, {{1, 0.02}}});
+  s.tiers.push_back({"mid", 800, 60.0, 10.0, 0.03, {{0, 0.01}, {2, 0.02}}});
+  s.tiers.push_back({"low", 1500, 10.0, 12.0, 0.06, {{1, 0.01}}});
+  s.loyalty = Loyalty{0.6, 6.0};
+  s.budget.per_period = 50000.0;
+  s.acquisition = Acquisition{{ResponseShape::exponential, 400.0, 40000.0, 1.0, 1.0},
+                              {0.05, 0.35, 0.60}};
+  s.retention = RetentionResponse{0.5, 20.0};
+  PolicyStep grow;
+  grow.acquisition = {SpendLine::Kind::share, 0.8};
+  grow.retention = {SpendLine::Kind::share, 0.2};
+  PolicyStep keep;
+  keep.acquisition = {SpendLine::Kind::share, 0.2};
+  keep.retention = {SpendLine::Kind::share, 0.8};
+  keep.retention_weights = {4.0, 2.0, 0.0};
+  s.policies = {{"grow", {grow}}, {"keep", {keep}}, {"grow-again", {grow}}};
+  return s;
+}
+
+RunResults run(const Scenario& s, std::int64_t paths, int threads = 0) {
+  const Model model = build_model(s);
+  RunOptions options;
+  options.paths = paths;
+  options.seed = 5;
+  options.threads = threads;
+  return run_simulation(model, options);
+}
+
+TEST(Kernel, CustomersAreConserved) {
+  const Scenario s = small_business();
+  const RunResults r = run(s, 200);
+  std::int64_t initial = 0;
+  for (const Tier& t : s.tiers) initial += t.initial_customers;
+  for (std::size_t p = 0; p < r.policies().size(); ++p)
+    for (std::int64_t path = 0; path < r.paths(); ++path) {
+      const double end = r.metric(p, kCustomersEnd)[path];
+      EXPECT_EQ(end, initial + r.metric(p, kAcquired)[path] - r.metric(p, kChurned)[path]);
+      double tiers = 0;
+      for (std::size_t k = 0; k < s.tiers.size(); ++k)
+        tiers += r.metric(p, "customers_end_" + s.tiers[k].name)[path];
+      EXPECT_EQ(tiers, end);
+      EXPECT_LE(r.metric(p, kCashTrough)[path], 0.0);
+    }
+}
+
+// Policies of a run see the same worlds: two identical policies give identical paths.
+TEST(Kernel, CommonRandomNumbersAcrossPolicies) {
+  const RunResults r = run(small_business(), 100);
+  for (std::size_t k = 0; k < r.metrics().size(); ++k)
+    for (std::int64_t path = 0; path < r.paths(); ++path)
+      EXPECT_EQ(r.metric(0, k)[path], r.metric(2, k)[path]) << r.metrics()[k];
+}
+
+TEST(Kernel, SummaryIsBitIdenticalForAnyThreadCount) {
+  const Scenario s = small_business();
+  std::string reference;
+  for (int threads : {1, 2, 8}) {
+    const RunResults r = run(s, 300, threads);
+    const std::string json = summary_json(s, r, summarize_run(r));
+    if (reference.empty())
+      reference = json;
+    else
+      EXPECT_EQ(json, reference) << "threads " << threads;
+  }
+}
+
+TEST(Kernel, UnspentBudgetIsNotACost) {
+  // No customers to retain and no acquisition response: nothing is spent, nothing earned.
+  Scenario s;
+  s.name = "empty";
+  s.horizon = 6;
+  s.tiers.push_back({"only", 0, 10.0, 1.0, 0.1, {}});
+  s.budget.per_period = 1000.0;
+  s.retention = RetentionResponse{0.5, 10.0};
+  PolicyStep step;
+  step.retention = {SpendLine::Kind::share, 1.0};
+  s.policies = {{"keep", {step}}};
+  const RunResults r = run(s, 10);
+  for (std::int64_t path = 0; path < r.paths(); ++path) {
+    EXPECT_EQ(r.metric(0, kNpv)[path], 0.0);
+    EXPECT_EQ(r.metric(0, kRetentionSpend)[path], 0.0);
+  }
+}
+
+TEST(Kernel, CashFlowIdentityWithoutRandomness) {
+  // Churn 0 and no acquisition: every path is the same, and the NPV is an annuity.
+  Scenario s;
+  s.name = "annuity";
+  s.horizon = 10;
+  s.period = PeriodUnit::year;
+  s.discount_rate = 0.05;
+  s.tiers.push_back({"only", 100, 50.0, 20.0, 0.0, {}});
+  s.fixed_costs = 500.0;
+  s.budget.per_period = 1000.0;
+  s.retention = RetentionResponse{0.5, 10.0};
+  PolicyStep step;
+  step.retention = {SpendLine::Kind::amount, 200.0};
+  s.policies = {{"p", {step}}};
+  s.shocks.push_back({"cut", 3, 2, 0.5, 1.0, 1.0, 2.0, 1.5});
+  double expected = 0.0, cash = 0.0, trough = 0.0;
+  for (int t = 1; t <= 10; ++t) {
+    const bool shocked = t == 3 || t == 4;
+    const double cf = 100 * 50.0 * (shocked ? 2.0 : 1.0) - 100 * 20.0 * (shocked ? 1.5 : 1.0) -
+                      200.0 * (shocked ? 0.5 : 1.0) - 500.0 * (shocked ? 1.5 : 1.0);
+    expected += cf * std::pow(1.05, -t);
+    cash += cf;
+    trough = std::min(trough, cash);
+  }
+  const RunResults r = run(s, 3);
+  EXPECT_NEAR(r.metric(0, kNpv)[0], expected, 1e-9 * std::abs(expected));
+  EXPECT_EQ(r.metric(0, kCustomersEnd)[2], 100.0);
+  EXPECT_EQ(r.metric(0, kCashTrough)[1], trough);
+}
+
+}  // namespace
+}  // namespace tenure

@@ -1,0 +1,73 @@
+// Statistics over samples: exact values on small hand-checked inputs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "sim/statistics.hpp"
+
+namespace tenure {
+namespace {
+
+TEST(Statistics, MomentsAndInterval) {
+  const std::vector<double> x = {2, 4, 4, 4, 5, 5, 7, 9};
+  const Summary s = summarize(x);
+  EXPECT_EQ(s.count, 8);
+  EXPECT_DOUBLE_EQ(s.mean, 5.0);
+  EXPECT_DOUBLE_EQ(s.sd, std::sqrt(32.0 / 7.0));  // sum of squared deviations is 32
+  EXPECT_DOUBLE_EQ(s.se, s.sd / std::sqrt(8.0));
+  EXPECT_DOUBLE_EQ(s.ci95_low, 5.0 - kZ95 * s.se);
+  EXPECT_DOUBLE_EQ(s.ci95_high, 5.0 + kZ95 * s.se);
+}
+
+TEST(Statistics, QuantilesInterpolateLikeRType7) {
+  const std::vector<double> sorted = {1, 2, 3, 4, 5};
+  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.5), 3.0);
+  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 1.0), 5.0);
+  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.1), 1.4);  // h = 0.4
+  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.95), 4.8);
+  const std::vector<double> one = {7};
+  EXPECT_DOUBLE_EQ(quantile_sorted(one, 0.3), 7.0);
+}
+
+TEST(Statistics, ExpectedShortfallAndLossProbability) {
+  std::vector<double> x;
+  for (int i = 1; i <= 100; ++i) x.push_back(i - 11);  // -10 .. 89, in shuffled order below
+  std::vector<double> shuffled;
+  for (int i = 0; i < 100; ++i) shuffled.push_back(x[(i * 37) % 100]);
+  const Summary s = summarize(shuffled);
+  // The worst 5 values are -10 .. -6.
+  EXPECT_DOUBLE_EQ(s.es05, -8.0);
+  EXPECT_DOUBLE_EQ(s.prob_negative, 0.10);
+  EXPECT_DOUBLE_EQ(s.quantiles[4], 39.5);  // median of -10..89
+  EXPECT_LE(s.es05, s.quantiles[1]);
+}
+
+TEST(Statistics, PairedComparison) {
+  const std::vector<double> a = {10, 12, 9, 15};
+  const std::vector<double> b = {8, 12, 10, 11};
+  const PairedComparison c = compare_paired(a, b);
+  // Differences 2, 0, -1, 4: mean 1.25, sample variance (0.5625+1.5625+5.0625+7.5625)/3.
+  EXPECT_DOUBLE_EQ(c.mean_difference, 1.25);
+  EXPECT_DOUBLE_EQ(c.se, std::sqrt(14.75 / 3.0) / 2.0);
+  EXPECT_DOUBLE_EQ(c.share_a_better, 0.5);
+  EXPECT_DOUBLE_EQ(c.share_b_better, 0.25);
+  EXPECT_DOUBLE_EQ(c.ci95_high - c.ci95_low, 2 * kZ95 * c.se);
+}
+
+TEST(Statistics, WelfordStaysAccurateForLargeOffsets) {
+  std::vector<double> x;
+  for (int i = 0; i < 1000; ++i) x.push_back(1e9 + (i % 2 == 0 ? 1.0 : -1.0));
+  const Summary s = summarize(x);
+  EXPECT_NEAR(s.mean, 1e9, 1e-6);
+  EXPECT_NEAR(s.sd, std::sqrt(1000.0 / 999.0), 1e-9);
+}
+
+TEST(Statistics, EmptyInputGivesZeroCount) {
+  const Summary s = summarize(std::vector<double>{});
+  EXPECT_EQ(s.count, 0);
+}
+
+}  // namespace
+}  // namespace tenure

@@ -154,7 +154,7 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
       w.counts[cell_index(tier, last_cell)] = initial;
       continue;
     }
-    RandomStream rng(seed, path, Stream::initial_classes, 0, tier);
+    RandomStream rng(seed, path, Stream::churn_classes, 0, tier);
     split_over_classes(rng, initial, m.class_share[tier], w);
     for (int c = 0; c < m.classes; ++c)
       w.counts[cell_index(tier * m.classes + c, last_cell)] = w.class_draw[c];
@@ -271,7 +271,7 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
       acquired += by_mix;
     }
     if (by_mix > 0 || s.referrals) {
-      RandomStream class_rng(seed, path, Stream::initial_classes, t, 0);
+      RandomStream class_rng(seed, path, Stream::churn_classes, t, 0);
       for (int tier = 0; tier < m.tiers; ++tier)
         join(class_rng, tier, w.tier_draw[tier] + w.tier_referred[tier]);
     }
@@ -392,7 +392,7 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
           const std::size_t cell = cell_index(seg, tau);
           const std::int64_t n = w.counts[cell];
           if (n == 0) continue;  // most cells are empty early in the horizon
-          RandomStream churn_rng(seed, path, Stream::churn, t, cell);
+          RandomStream churn_rng(seed, path, Stream::churn_and_migration, t, cell);
           const std::int64_t lost =
               binomial(churn_rng, n, std::min(1.0, hazard_base * m.loyalty_by_cell[tau]));
           ++w.draws;
@@ -400,8 +400,8 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
           std::int64_t stay = n - lost;
           const int aged = std::min(tau + 1, last_cell);
           if (stay > 0 && move_count > 0) {
-            RandomStream move_rng(seed, path, Stream::migration, t, cell);
-            stay = multinomial(move_rng, stay, moves, {w.move_draw.data(), move_count});
+            // Migration continues the cell's churn stream: one Philox block usually serves both.
+            stay = multinomial(churn_rng, stay, moves, {w.move_draw.data(), move_count});
             w.draws += move_count;
             for (std::size_t j = 0; j < move_count; ++j)
               w.next[cell_index(move_to[j] * m.classes + c, aged)] += w.move_draw[j];

@@ -19,9 +19,8 @@ namespace tenure {
 enum class Stream : std::uint64_t {
   acquisition = 1,      // paid-marketing new customers (Poisson)
   new_customer_mix = 2, // tiers of new customers (multinomial)
-  churn = 3,            // per (segment, tenure) cell
-  migration = 4,        // per (segment, tenure) cell
-  initial_classes = 5,  // split of initial customers over churn classes
+  churn_and_migration = 3,  // per (segment, tenure) cell: churn, then the survivors' moves
+  churn_classes = 5,    // split of customers over churn classes (period 0: initial ones)
   failures = 6,         // service failures per cell
   recovery = 7,         // recovery success per cell
   defection = 8,        // defection of unresolved failures per cell
@@ -30,11 +29,11 @@ enum class Stream : std::uint64_t {
   benchmark = 999,      // reserved for benchmarks and tests
 };
 
-inline constexpr std::array<Stream, 11> kAllStreams = {
-    Stream::acquisition, Stream::new_customer_mix, Stream::churn,
-    Stream::migration,   Stream::initial_classes,  Stream::failures,
-    Stream::recovery,    Stream::defection,        Stream::referrals,
-    Stream::intermediaries, Stream::benchmark};
+inline constexpr std::array<Stream, 10> kAllStreams = {
+    Stream::acquisition, Stream::new_customer_mix, Stream::churn_and_migration,
+    Stream::churn_classes, Stream::failures, Stream::recovery,
+    Stream::defection, Stream::referrals, Stream::intermediaries,
+    Stream::benchmark};
 
 // A stream of uniforms for one (seed, path, stream, period, cell). Cheap to construct
 // (no state beyond two small arrays), so the kernel makes one per cell per period.

@@ -13,7 +13,7 @@ namespace {
 std::int64_t binomial_inversion(RandomStream& rng, std::int64_t n, double p) {
   const double q = 1.0 - p;
   const double ratio = p / q;
-  const double f0 = std::pow(q, static_cast<double>(n));
+  const double f0 = std::exp(static_cast<double>(n) * std::log1p(-p));  // q^n
   while (true) {
     double u = rng.uniform();
     double f = f0;
@@ -43,9 +43,10 @@ std::int64_t binomial_btrs(RandomStream& rng, std::int64_t n, double p) {
   const double c = nd * p + 0.5;
   const double alpha = (2.83 + 5.1 / b) * spq;
   const double v_r = 0.92 - 4.2 / b;
-  const double mode = std::floor((nd + 1.0) * p);
-  const double log_ratio = std::log(p / q);
-  const double log_factorials_mode = std::lgamma(mode + 1.0) + std::lgamma(nd - mode + 1.0);
+  // Constants of the exact test, computed only when a proposal needs it (most are
+  // accepted by the box test, and these logs and log-gammas cost more than the rest).
+  double mode = 0.0, log_ratio = 0.0, log_factorials_mode = 0.0;
+  bool exact_test_ready = false;
   while (true) {
     const double u = rng.uniform() - 0.5;
     const double v = rng.uniform();
@@ -53,6 +54,12 @@ std::int64_t binomial_btrs(RandomStream& rng, std::int64_t n, double p) {
     const double k = std::floor((2.0 * a / us + b) * u + c);
     if (us >= 0.07 && v <= v_r) return static_cast<std::int64_t>(k);
     if (k < 0.0 || k > nd) continue;
+    if (!exact_test_ready) {
+      mode = std::floor((nd + 1.0) * p);
+      log_ratio = std::log(p / q);
+      log_factorials_mode = std::lgamma(mode + 1.0) + std::lgamma(nd - mode + 1.0);
+      exact_test_ready = true;
+    }
     // log f(k) / f(m) = log m! + log (n-m)! - log k! - log (n-k)! + (k - m) log(p / q)
     const double log_f_ratio = log_factorials_mode - std::lgamma(k + 1.0) -
                                std::lgamma(nd - k + 1.0) + (k - mode) * log_ratio;
@@ -91,7 +98,6 @@ std::int64_t poisson(RandomStream& rng, double mean) {
   }
   // Hörmann's PTRS (transformed rejection with squeeze, 1993) for mean >= 10.
   const double slam = std::sqrt(mean);
-  const double log_mean = std::log(mean);
   const double b = 0.931 + 2.53 * slam;
   const double a = -0.059 + 0.02483 * b;
   const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
@@ -103,6 +109,7 @@ std::int64_t poisson(RandomStream& rng, double mean) {
     const double k = std::floor((2.0 * a / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= v_r) return static_cast<std::int64_t>(k);
     if (k < 0.0 || (us < 0.013 && v > us)) continue;
+    const double log_mean = std::log(mean);  // only proposals outside the box get here
     // Accept when log(v inv_alpha / (a / us^2 + b)) <= log f(k) = -mean + k log mean - log k!
     if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
         -mean + k * log_mean - std::lgamma(k + 1.0))

@@ -2,6 +2,7 @@
 // path-period and time per draw, on one thread and on all threads.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <memory>
 #include <thread>
 
@@ -23,13 +24,18 @@ const Baseline& baseline() {
   return *instance;
 }
 
-void report(benchmark::State& state, std::int64_t path_periods, std::uint64_t draws) {
-  state.counters["path_periods_per_s"] =
-      benchmark::Counter(static_cast<double>(path_periods), benchmark::Counter::kIsRate);
+// ns_per_draw is the time per sampler call including everything around it (state updates,
+// cash flows, results), per thread: elapsed time x threads / draws.
+void report(benchmark::State& state, std::int64_t path_periods, std::uint64_t draws,
+            double seconds, int threads) {
+  state.counters["path_periods_per_s"] = static_cast<double>(path_periods) / seconds;
   state.counters["draws_per_path_period"] =
       static_cast<double>(draws) / static_cast<double>(path_periods);
-  state.counters["ns_per_draw"] = benchmark::Counter(
-      static_cast<double>(draws) * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_draw"] = seconds * 1e9 * threads / static_cast<double>(draws);
+}
+
+double since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // One thread, one policy at a time, straight through simulate_path.
@@ -38,6 +44,7 @@ void BM_KernelBaselineOneThread(benchmark::State& state) {
   tenure::Workspace workspace(model);
   std::uint64_t path = 0;
   std::int64_t path_periods = 0;
+  const auto start = std::chrono::steady_clock::now();
   for (auto _ : state) {
     for (std::size_t policy = 0; policy < model.policies.size(); ++policy) {
       tenure::simulate_path(model, policy, 42, path, workspace);
@@ -46,7 +53,7 @@ void BM_KernelBaselineOneThread(benchmark::State& state) {
     }
     ++path;
   }
-  report(state, path_periods, workspace.draws);
+  report(state, path_periods, workspace.draws, since(start), 1);
 }
 BENCHMARK(BM_KernelBaselineOneThread)->Unit(benchmark::kMicrosecond);
 
@@ -57,14 +64,16 @@ void BM_KernelBaselineAllThreads(benchmark::State& state) {
   options.paths = 2000;
   std::int64_t path_periods = 0;
   std::uint64_t draws = 0;
+  const auto start = std::chrono::steady_clock::now();
   for (auto _ : state) {
     const tenure::RunResults results = tenure::run_simulation(model, options);
     benchmark::DoNotOptimize(results.metric(0, 0).data());
     path_periods += options.paths * static_cast<std::int64_t>(model.policies.size()) * model.horizon;
     draws += results.draws;
   }
-  state.counters["threads"] = std::thread::hardware_concurrency();
-  report(state, path_periods, draws);
+  const int threads = static_cast<int>(std::thread::hardware_concurrency());
+  state.counters["threads"] = threads;
+  report(state, path_periods, draws, since(start), threads);
 }
 BENCHMARK(BM_KernelBaselineAllThreads)->Unit(benchmark::kMillisecond)->UseRealTime();
 

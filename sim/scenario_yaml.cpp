@@ -12,10 +12,13 @@
 //   MapReader   wraps a YAML map with its path and allowed keys: finds duplicate keys,
 //               offers required_/optional_ getters, and reports unknown keys in finish().
 //   TierNames   resolves tier names used as keys (moves, mix, weights) with suggestions.
+//   survey_documents  a bounded pass over the parser's events before loading, which guards
+//               against a yaml-cpp 0.7 endless loop and finds a second document.
 // To add a key: add it to the allowed list of its map and read it with a getter.
 #include "sim/scenario_yaml.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -627,7 +630,6 @@ std::optional<TierMap> read_tier_map(Problems& problems, const Item& item, const
   TierMap result;
   const std::size_t before = problems.count();
   for (const Entry& entry : map_entries(problems, item.node, item.path)) {
-    const auto value = read_number(problems, entry.item(), rule);
     const auto found = tiers.index.find(entry.key);
     if (found == tiers.index.end()) {
       result.all_valid = false;
@@ -638,6 +640,7 @@ std::optional<TierMap> read_tier_map(Problems& problems, const Item& item, const
                         did_you_mean(entry.key, tiers.distinct()), join(tiers.distinct())));
       continue;
     }
+    const auto value = read_number(problems, entry.item(), rule);
     if (value)
       result.values.push_back(TierValue{found->second, *value, entry.key_mark, entry.path});
   }
@@ -647,6 +650,71 @@ std::optional<TierMap> read_tier_map(Problems& problems, const Item& item, const
 
 std::string format_sum(double sum) {
   return fmt::format("{:.15g}", sum);
+}
+
+// ---------------------------------------------------------------------------------------
+// Documents in the text, found by a pass over the parser's events before loading any nodes.
+//
+// yaml-cpp 0.7 never stops on a ',' where a document's root should be (e.g. a stray comma on
+// the first line): it reports an empty document at the same place over and over, and
+// YAML::LoadAll allocates until memory runs out (jbeder/yaml-cpp#1040, fixed upstream after
+// 0.7). This pass looks at no more than two documents and notices that repeat, so the text
+// can then be loaded with YAML::Load, which reads only the first document.
+
+struct DocumentSurvey {
+  std::optional<YAML::Mark> second_document;  // where a second document starts
+  std::optional<YAML::Mark> stuck_at;         // where the parser repeats itself
+};
+
+class DocumentEvents : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    start = mark;
+    events = 0;
+    null_root.reset();
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    if (events++ == 0) null_root = mark;
+  }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    ++events;
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    ++events;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    ++events;
+  }
+  void OnMapEnd() override {}
+
+  YAML::Mark start;
+  int events = 0;
+  std::optional<YAML::Mark> null_root;  // set when the document is a lone null
+};
+
+DocumentSurvey survey_documents(const std::string& text) {
+  DocumentSurvey survey;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentEvents events;
+  std::optional<YAML::Mark> previous_null;
+  for (int document = 0; document < 3 && parser.HandleNextDocument(events); ++document) {
+    const bool lone_null = events.events == 1 && events.null_root.has_value();
+    if (lone_null && previous_null && previous_null->pos == events.null_root->pos) {
+      survey.stuck_at = events.null_root;
+      survey.second_document.reset();
+      return survey;
+    }
+    previous_null = lone_null ? events.null_root : std::nullopt;
+    if (document == 1) survey.second_document = events.start;
+  }
+  return survey;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1126,26 +1194,38 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
 
 Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name) {
   Problems problems(file_name);
-  std::vector<YAML::Node> documents;
+  const std::string text(yaml_text);
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(std::string(yaml_text));
+    const DocumentSurvey survey = survey_documents(text);
+    if (survey.stuck_at) {
+      const auto pos = static_cast<std::size_t>(std::max(0, survey.stuck_at->pos));
+      const std::string what =
+          pos < text.size() ? fmt::format("'{}'", text[pos]) : std::string("character");
+      problems.add(*survey.stuck_at,
+                   fmt::format("YAML syntax error: unexpected {} here (a ',' may only separate "
+                               "entries inside [ ] or {{ }})",
+                               what));
+      throw ScenarioError(problems.take());
+    }
+    if (survey.second_document)
+      problems.add(*survey.second_document,
+                   "a scenario file holds one YAML document, but a second one starts here");
+    root = YAML::Load(text);
   } catch (const YAML::Exception& error) {
     problems.add(error.mark, "YAML syntax error: " + error.msg);
     throw ScenarioError(problems.take());
   }
-  if (documents.empty() || documents[0].IsNull()) {
+  if (root.IsNull()) {
     problems.add_at(1, 1,
                     "the scenario is empty; expected a map with at least name, horizon, tiers, "
                     "budget and policies");
     throw ScenarioError(problems.take());
   }
-  if (documents.size() > 1)
-    problems.add(documents[1].Mark(),
-                 "a scenario file holds one YAML document, but a second one starts here");
 
   Scenario scenario;
   try {
-    scenario = read_scenario(problems, documents[0], file_name);
+    scenario = read_scenario(problems, root, file_name);
   } catch (const YAML::Exception& error) {
     // Not expected: the readers only inspect nodes. Reported rather than lost.
     problems.add(error.mark, "could not read the YAML: " + error.msg);

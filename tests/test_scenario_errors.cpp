@@ -360,6 +360,25 @@ TEST(ScenarioErrors, EmptyOrNonMapDocument) {
                                                          "map"));
 }
 
+TEST(ScenarioErrors, StrayCommaAndSecondDocument) {
+  // yaml-cpp 0.7 alone would loop without end on these (LoadAll) or see an empty file (Load).
+  EXPECT_EQ(only_problem(",\n" + kValid),
+            "test.yaml:1:1: YAML syntax error: unexpected ',' here (a ',' may only separate "
+            "entries inside [ ] or { })");
+  EXPECT_THAT(only_problem("# comment\n  ,name: x\n"), StartsWith("test.yaml:2:3: YAML syntax "
+                                                                  "error: unexpected ','"));
+  EXPECT_EQ(only_problem(kValid + "---\nname: other\n"),
+            "test.yaml:22:1: a scenario file holds one YAML document, but a second one starts "
+            "here");
+}
+
+TEST(ScenarioErrors, NameMustWorkAsAFolderName) {
+  EXPECT_EQ(only_problem(edit("name: test", "name: a/b")),
+            "test.yaml:1:7: name 'a/b' is used as the results folder name, so it cannot contain "
+            "'/' or '\\' or be '.' or '..'");
+  EXPECT_THAT(problems(edit("name: test", "name: ..")), SizeIs(1));
+}
+
 TEST(ScenarioErrors, SeveralProblemsAreReportedTogetherInFileOrder) {
   std::string text = edit("churn: 0.05", "churn: 5");
   text = edit("horizon: 24", "horizon: 0", text);

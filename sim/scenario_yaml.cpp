@@ -723,13 +723,16 @@ DocumentSurvey survey_documents(const std::string& text) {
 const std::vector<std::string> kTopKeys = {
     "name",        "description", "horizon",   "period",   "discount_rate",
     "paths",       "seed",        "tiers",     "loyalty",  "budget",
-    "fixed_costs", "acquisition", "retention", "policies", "shocks"};
+    "fixed_costs", "acquisition", "retention", "policies", "shocks",
+    "market",      "service",     "word_of_mouth", "referrals", "intermediaries", "heterogeneity"};
 const std::vector<std::string> kTierKeys = {
-    "name", "initial_customers", "margin", "cost_to_serve", "churn", "moves"};
-const std::vector<std::string> kPolicyKeys = {"name", "acquisition", "retention",
-                                              "retention_weights", "schedule"};
-const std::vector<std::string> kStepKeys = {"from", "acquisition", "retention",
-                                            "retention_weights"};
+    "name", "initial_customers", "margin", "cost_to_serve", "churn", "moves", "margin_growth"};
+const std::vector<std::string> kPolicyKeys = {
+    "name",     "acquisition",    "retention", "retention_weights",
+    "recovery", "recovery_tiers", "referral",  "schedule"};
+const std::vector<std::string> kStepKeys = {"from",     "acquisition",    "retention",
+                                            "retention_weights", "recovery", "recovery_tiers",
+                                            "referral"};
 const std::vector<std::string> kShockKeys = {"name",  "from",        "periods", "budget",
                                              "churn", "acquisition", "margin",  "costs"};
 
@@ -795,6 +798,7 @@ TierNames read_tiers(Problems& problems, MapReader& top, Scenario& s) {
       tier.margin = t.required_money("margin").value_or(0.0);
       tier.cost_to_serve = t.optional_money("cost_to_serve", 0.0);
       tier.churn = t.required_probability("churn").value_or(0.0);
+      tier.margin_growth = t.optional_number("margin_growth", kGrowth, 0.0);
       if (const auto moves = t.item("moves")) {
         if (const auto map = read_tier_map(problems, *moves, names, kProbability)) {
           double sum = 0.0;
@@ -896,7 +900,10 @@ std::optional<Acquisition> read_acquisition(Problems& problems, MapReader& top,
   if (!item) return std::nullopt;
   Acquisition acquisition;
   acquisition.new_customer_mix.assign(tiers.size(), 0.0);
-  MapReader r(problems, *item, {"response", "new_customer_mix"});
+  MapReader r(problems, *item, {"response", "new_customer_mix", "adstock"});
+  acquisition.adstock = r.optional_number(
+      "adstock", NumberRule{0.0, true, 1.0, false, "a carry-over share from 0 up to (not including) 1"},
+      0.0);
   if (const auto response =
           r.require("response", "a map with shape, max_customers and the shape's parameters"))
     acquisition.response = read_acquisition_response(problems, *response);
@@ -918,11 +925,27 @@ std::optional<Acquisition> read_acquisition(Problems& problems, MapReader& top,
   return acquisition;
 }
 
-std::optional<RetentionResponse> read_retention(Problems& problems, MapReader& top) {
+// {max_uplift, scale} of a saturating uplift 1 + max_uplift (1 - exp(-spend / scale)).
+std::pair<double, double> read_uplift(Problems& problems, const Item& item) {
+  MapReader r(problems, item, {"max_uplift", "scale"});
+  const double max_uplift =
+      r.required_number("max_uplift", NumberRule{0.0, true, kInfinity, true, "a number >= 0"})
+          .value_or(0.0);
+  const double scale = r.required_number("scale", kPositive).value_or(1.0);
+  r.finish();
+  return {max_uplift, scale};
+}
+
+std::optional<RetentionResponse> read_retention(Problems& problems, MapReader& top,
+                                                std::optional<UpgradeResponse>& upgrade) {
   const auto item = top.item("retention");
   if (!item) return std::nullopt;
   RetentionResponse response;
-  MapReader r(problems, *item, {"response"});
+  MapReader r(problems, *item, {"response", "upgrade"});
+  if (const auto up = r.item("upgrade")) {
+    const auto [max_uplift, scale] = read_uplift(problems, *up);
+    upgrade = UpgradeResponse{max_uplift, scale};
+  }
   if (const auto inner = r.require("response", "a map with max_reduction and scale")) {
     MapReader in(problems, *inner, {"max_reduction", "scale"});
     response.max_reduction = in.required_probability("max_reduction").value_or(0.0);
@@ -938,6 +961,8 @@ struct PolicyContext {
   const TierNames& tiers;
   bool has_acquisition = false;
   bool has_retention = false;
+  bool has_service = false;
+  bool has_referrals = false;
   std::optional<int> horizon;  // when valid
 };
 
@@ -998,7 +1023,17 @@ void read_split(Problems& problems, MapReader& r, const PolicyContext& context, 
   const std::size_t before = problems.count();
   const auto acquisition_item = r.item("acquisition");
   const auto retention_item = r.item("retention");
-  std::optional<SpendLine> acquisition, retention;
+  const auto recovery_item = r.item("recovery");
+  const auto referral_item = r.item("referral");
+  std::optional<SpendLine> acquisition, retention, recovery, referral;
+  if (recovery_item) {
+    recovery = read_spend_line(problems, *recovery_item, false);
+    if (recovery) step.recovery = *recovery;
+  }
+  if (referral_item) {
+    referral = read_spend_line(problems, *referral_item, false);
+    if (referral) step.referral = *referral;
+  }
   if (acquisition_item) {
     acquisition = read_spend_line(problems, *acquisition_item, true);
     if (acquisition) step.acquisition = *acquisition;
@@ -1011,7 +1046,8 @@ void read_split(Problems& problems, MapReader& r, const PolicyContext& context, 
     double shares = 0.0;
     std::vector<std::string> terms;
     for (const auto& [name, line] :
-         {std::pair("acquisition", step.acquisition), std::pair("retention", step.retention)}) {
+         {std::pair("acquisition", step.acquisition), std::pair("retention", step.retention),
+          std::pair("recovery", step.recovery), std::pair("referral", step.referral)}) {
       if (line.kind != SpendLine::Kind::share) continue;
       shares += line.value;
       terms.push_back(fmt::format("{} {}", name, format_sum(line.value)));
@@ -1031,6 +1067,39 @@ void read_split(Problems& problems, MapReader& r, const PolicyContext& context, 
                  fmt::format("{} spends on retention, but the scenario has no 'retention' "
                              "section (add one with a response, or spend 0)",
                              retention_item->path));
+
+  if (recovery && recovery->value > 0.0 && !context.has_service)
+    problems.add(recovery_item->mark,
+                 fmt::format("{} funds service recovery, but the scenario has no 'service' "
+                             "section (add one with failure, concession and defection, or spend 0)",
+                             recovery_item->path));
+  if (referral && referral->value > 0.0 && !context.has_referrals)
+    problems.add(referral_item->mark,
+                 fmt::format("{} spends on a referral programme, but the scenario has no "
+                             "'referrals' section (add one with rate and conversion, or spend 0)",
+                             referral_item->path));
+  if (const auto eligible = r.item("recovery_tiers")) {
+    if (eligible->node.IsScalar() && eligible->node.Scalar() == "all") {
+      step.recovery_tiers.clear();
+    } else if (const auto names = list_items(problems, *eligible, "tier names", true)) {
+      step.recovery_tiers.assign(context.tiers.size(), false);
+      for (const Item& name_item : *names) {
+        const auto name = read_string(problems, name_item);
+        if (!name) continue;
+        const auto found = context.tiers.index.find(*name);
+        if (found != context.tiers.index.end()) {
+          step.recovery_tiers[found->second] = true;
+        } else if (context.tiers.complete) {
+          problems.add(name_item.mark,
+                       fmt::format("unknown tier '{}' in {}{} (tiers: {}; or write "
+                                   "recovery_tiers: all)",
+                                   *name, name_item.path,
+                                   did_you_mean(*name, context.tiers.distinct()),
+                                   join(context.tiers.distinct())));
+        }
+      }
+    }
+  }
 
   step.retention_weights.assign(context.tiers.size(), 1.0);
   if (const auto weights = r.item("retention_weights")) {
@@ -1067,7 +1136,8 @@ Policy read_policy(Problems& problems, const Item& item, const PolicyContext& co
     r.finish();
     return policy;
   }
-  for (const char* key : {"acquisition", "retention", "retention_weights"})
+  for (const char* key :
+       {"acquisition", "retention", "retention_weights", "recovery", "recovery_tiers", "referral"})
     r.reject(key, fmt::format("{} cannot be combined with schedule; give it in each schedule "
                               "step instead",
                               child_path(item.path, key)));
@@ -1150,6 +1220,132 @@ std::vector<Shock> read_shocks(Problems& problems, MapReader& top, std::optional
   return shocks;
 }
 
+// A per-tier number: one number for every tier, or a map from tier name to number (tiers
+// not named get `fallback`).
+std::vector<double> read_per_tier(Problems& problems, const Item& item, const TierNames& tiers,
+                                  const NumberRule& rule, double fallback) {
+  std::vector<double> values(tiers.size(), fallback);
+  if (!item.node.IsMap()) {
+    if (const auto value = read_number(problems, item, rule))
+      values.assign(tiers.size(), *value);
+    return values;
+  }
+  if (const auto map = read_tier_map(problems, item, tiers, rule))
+    for (const TierValue& v : map->values) values[v.tier] = v.value;
+  return values;
+}
+
+std::optional<double> read_market(Problems& problems, MapReader& top) {
+  const auto item = top.item("market");
+  if (!item) return std::nullopt;
+  MapReader r(problems, *item, {"prospects"});
+  const auto prospects = r.required_number(
+      "prospects", NumberRule{1.0, true, 1e15, true, "a number of prospects from 1 to 1e15"});
+  r.finish();
+  return prospects ? std::optional<double>(std::floor(*prospects)) : std::optional<double>(1.0);
+}
+
+std::optional<Service> read_service(Problems& problems, MapReader& top, const TierNames& tiers) {
+  const auto item = top.item("service");
+  if (!item) return std::nullopt;
+  Service service;
+  MapReader r(problems, *item, {"failure", "concession", "success", "defection"});
+  if (!r.valid()) return service;
+  if (const auto failure = r.require(
+          "failure", "a probability of a failure per period, or a map from tier to probability"))
+    service.failure = read_per_tier(problems, *failure, tiers, kProbability, 0.0);
+  service.concession = r.optional_money("concession", 0.0);
+  service.recovery_success = r.optional_probability("success", 1.0);
+  if (const auto defection = r.require(
+          "defection", "a probability of defecting after an unresolved failure, or a map from "
+                       "tier to probability"))
+    service.defection = read_per_tier(problems, *defection, tiers, kProbability, 0.0);
+  r.finish();
+  return service;
+}
+
+std::optional<WordOfMouth> read_word_of_mouth(Problems& problems, MapReader& top) {
+  const auto item = top.item("word_of_mouth");
+  if (!item) return std::nullopt;
+  WordOfMouth wom;
+  MapReader r(problems, *item, {"reach", "trust", "decay"});
+  wom.reach = r.required_number("reach", NumberRule{0.0, true, kInfinity, true,
+                                                    "a number of prospects >= 0"})
+                  .value_or(0.0);
+  wom.trust = r.optional_probability("trust", 0.9);
+  wom.decay = r.optional_probability("decay", 0.0);
+  r.finish();
+  if (!top.has("market"))
+    problems.add(item->mark, "word_of_mouth damages the prospect pool, so it needs a 'market' "
+                             "section with prospects (the size of the pool)");
+  if (!top.has("service"))
+    problems.add(item->mark, "word_of_mouth spreads from customers who defect after an "
+                             "unresolved service failure, so it needs a 'service' section");
+  return wom;
+}
+
+std::optional<CustomerReferrals> read_referrals(Problems& problems, MapReader& top,
+                                                const TierNames& tiers) {
+  const auto item = top.item("referrals");
+  if (!item) return std::nullopt;
+  CustomerReferrals referrals;
+  MapReader r(problems, *item, {"rate", "conversion", "reward", "program"});
+  if (!r.valid()) return referrals;
+  if (const auto rate = r.require(
+          "rate", "referred prospects per customer per period, or a map from tier to that"))
+    referrals.rate = read_per_tier(
+        problems, *rate, tiers, NumberRule{0.0, true, kInfinity, true, "a rate >= 0"}, 0.0);
+  referrals.conversion = r.required_probability("conversion").value_or(0.0);
+  referrals.reward = r.optional_money("reward", 0.0);
+  if (const auto program = r.item("program")) {
+    const auto [max_uplift, scale] = read_uplift(problems, *program);
+    referrals.max_uplift = max_uplift;
+    referrals.scale = scale;
+  }
+  r.finish();
+  return referrals;
+}
+
+std::vector<Intermediary> read_intermediaries(Problems& problems, MapReader& top) {
+  std::vector<Intermediary> sources;
+  const auto list = top.item("intermediaries");
+  if (!list) return sources;
+  const auto items = list_items(problems, *list, "intermediaries", false);
+  if (!items) return sources;
+  if (!top.has("acquisition"))
+    problems.add(list->mark, "intermediaries' customers are split over tiers by "
+                             "acquisition.new_customer_mix, so they need an 'acquisition' section");
+  UniqueNames unique("intermediary");
+  for (const Item& item : *items) {
+    MapReader r(problems, item, {"name", "prospects", "conversion", "commission"});
+    if (!r.valid()) continue;
+    Intermediary source;
+    if (const auto name = r.required_string("name")) {
+      source.name = *name;
+      unique.check(problems, *name, item.path, r.item("name")->mark);
+    }
+    source.prospects = r.required_number("prospects", NumberRule{0.0, true, kInfinity, true,
+                                                                 "prospects per period >= 0"})
+                           .value_or(0.0);
+    source.conversion = r.required_probability("conversion").value_or(0.0);
+    source.commission = r.optional_money("commission", 0.0);
+    r.finish();
+    sources.push_back(std::move(source));
+  }
+  return sources;
+}
+
+std::optional<Heterogeneity> read_heterogeneity(Problems& problems, MapReader& top) {
+  const auto item = top.item("heterogeneity");
+  if (!item) return std::nullopt;
+  Heterogeneity h;
+  MapReader r(problems, *item, {"classes", "concentration"});
+  h.classes = static_cast<int>(r.optional_integer("classes", between(1, 20), 5));
+  h.concentration = r.required_number("concentration", kPositive).value_or(10.0);
+  r.finish();
+  return h;
+}
+
 Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::string& file) {
   Scenario s;
   s.source_file = file;
@@ -1182,8 +1378,15 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
   s.budget = read_budget(problems, top);
   s.fixed_costs = top.optional_money("fixed_costs", 0.0);
   s.acquisition = read_acquisition(problems, top, tiers);
-  s.retention = read_retention(problems, top);
-  const PolicyContext context{tiers, top.has("acquisition"), top.has("retention"), horizon};
+  s.retention = read_retention(problems, top, s.upgrade);
+  s.prospect_pool = read_market(problems, top);
+  s.service = read_service(problems, top, tiers);
+  s.word_of_mouth = read_word_of_mouth(problems, top);
+  s.referrals = read_referrals(problems, top, tiers);
+  s.intermediaries = read_intermediaries(problems, top);
+  s.heterogeneity = read_heterogeneity(problems, top);
+  const PolicyContext context{tiers,           top.has("acquisition"), top.has("retention"),
+                              top.has("service"), top.has("referrals"),  horizon};
   s.policies = read_policies(problems, top, context);
   s.shocks = read_shocks(problems, top, horizon);
   top.finish();

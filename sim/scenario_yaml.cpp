@@ -1048,7 +1048,7 @@ void read_split(Problems& problems, MapReader& r, const PolicyContext& context, 
     for (const auto& [name, line] :
          {std::pair("acquisition", step.acquisition), std::pair("retention", step.retention),
           std::pair("recovery", step.recovery), std::pair("referral", step.referral)}) {
-      if (line.kind != SpendLine::Kind::share) continue;
+      if (line.kind != SpendLine::Kind::share || line.value == 0.0) continue;
       shares += line.value;
       terms.push_back(fmt::format("{} {}", name, format_sum(line.value)));
     }

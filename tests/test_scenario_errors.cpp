@@ -94,13 +94,14 @@ TEST(ScenarioErrors, UnknownKeySuggestsTheClosestAndListsAllowed) {
                                "probability between 0 and 1)",
                                "test.yaml:11:5: unknown key 'chrun' in tiers[1]; did you mean "
                                "'churn'? (allowed: name, initial_customers, margin, "
-                               "cost_to_serve, churn, moves)"));
+                               "cost_to_serve, churn, moves, margin_growth)"));
 
   // At the top level, and without a suggestion when nothing is close.
   EXPECT_EQ(only_problem(edit("horizon: 24\n", "horizon: 24\nhorizn: 3\n")),
             "test.yaml:3:1: unknown key 'horizn' at the top level; did you mean 'horizon'? "
             "(allowed: name, description, horizon, period, discount_rate, paths, seed, tiers, "
-            "loyalty, budget, fixed_costs, acquisition, retention, policies, shocks)");
+            "loyalty, budget, fixed_costs, acquisition, retention, policies, shocks, market, "
+            "service, word_of_mouth, referrals, intermediaries, heterogeneity)");
   EXPECT_THAT(only_problem(edit("horizon: 24\n", "horizon: 24\nzzz: 3\n")),
               AllOf(StartsWith("test.yaml:3:1: unknown key 'zzz' at the top level (allowed: "),
                     Not(HasSubstr("did you mean"))));

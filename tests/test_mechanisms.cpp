@@ -274,17 +274,22 @@ TEST(Heterogeneity, CohortFollowsBetaGeometricSurvival) {
   const RunResults r = run(s, 3000);
   const std::size_t customers = r.series().size() - 2;
   ASSERT_EQ(r.series()[customers], "customers");
+  const Model model = build_model(s);
   double previous_retention = 0.0;
   for (int t = 1; t <= s.horizon; ++t) {
     const double survival =
         std::exp(std::lgamma(b + t) - std::lgamma(a + b + t) - std::lgamma(b) + std::lgamma(a + b));
     SCOPED_TRACE(t);
     expect_mean_within_4_se(r.series(0, customers, t), n * survival);
-    // Retention of the survivors rises with age as the flighty leave first.
-    const double survival_before =
-        std::exp(std::lgamma(b + t - 1) - std::lgamma(a + b + t - 1) - std::lgamma(b) +
-                 std::lgamma(a + b));
-    const double retention = survival / survival_before;
+    // The model's classes: retention of the survivors, S(t) / S(t-1) with
+    // S(t) = sum_c w_c (1 - p_c)^t, rises with age as the flighty leave first.
+    double classes_now = 0.0, classes_before = 0.0;
+    for (int c = 0; c < model.classes; ++c) {
+      const double keep = 1.0 - model.segment[c].churn;
+      classes_now += model.class_share[0][c] * std::pow(keep, t);
+      classes_before += model.class_share[0][c] * std::pow(keep, t - 1);
+    }
+    const double retention = classes_now / classes_before;
     EXPECT_GT(retention, previous_retention);
     previous_retention = retention;
   }

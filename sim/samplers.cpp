@@ -7,6 +7,13 @@ namespace tenure {
 
 namespace {
 
+// log Gamma(x) without touching the global `signgam` that std::lgamma writes: threads calling
+// std::lgamma at once fight over that one cache line.
+double log_gamma(double x) {
+  int sign = 0;
+  return ::lgamma_r(x, &sign);
+}
+
 // Inversion by sequential search from 0: walk up the cumulative distribution using the
 // ratio f(k) / f(k-1) = (n - k + 1) / k * p / q. Exact; costs about n p + 1 steps, so it is
 // used only for small means. p <= 0.5 here.
@@ -57,12 +64,12 @@ std::int64_t binomial_btrs(RandomStream& rng, std::int64_t n, double p) {
     if (!exact_test_ready) {
       mode = std::floor((nd + 1.0) * p);
       log_ratio = std::log(p / q);
-      log_factorials_mode = std::lgamma(mode + 1.0) + std::lgamma(nd - mode + 1.0);
+      log_factorials_mode = log_gamma(mode + 1.0) + log_gamma(nd - mode + 1.0);
       exact_test_ready = true;
     }
     // log f(k) / f(m) = log m! + log (n-m)! - log k! - log (n-k)! + (k - m) log(p / q)
-    const double log_f_ratio = log_factorials_mode - std::lgamma(k + 1.0) -
-                               std::lgamma(nd - k + 1.0) + (k - mode) * log_ratio;
+    const double log_f_ratio = log_factorials_mode - log_gamma(k + 1.0) -
+                               log_gamma(nd - k + 1.0) + (k - mode) * log_ratio;
     if (std::log(v * alpha / (a / (us * us) + b)) <= log_f_ratio)
       return static_cast<std::int64_t>(k);
   }
@@ -112,7 +119,7 @@ std::int64_t poisson(RandomStream& rng, double mean) {
     const double log_mean = std::log(mean);  // only proposals outside the box get here
     // Accept when log(v inv_alpha / (a / us^2 + b)) <= log f(k) = -mean + k log mean - log k!
     if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
-        -mean + k * log_mean - std::lgamma(k + 1.0))
+        -mean + k * log_mean - log_gamma(k + 1.0))
       return static_cast<std::int64_t>(k);
   }
 }

@@ -721,18 +721,18 @@ DocumentSurvey survey_documents(const std::string& text) {
 // The sections of a scenario.
 
 const std::vector<std::string> kTopKeys = {
-    "name",        "description", "horizon",   "period",   "discount_rate",
-    "paths",       "seed",        "tiers",     "loyalty",  "budget",
-    "fixed_costs", "acquisition", "retention", "policies", "shocks",
-    "market",      "service",     "word_of_mouth", "referrals", "intermediaries", "heterogeneity"};
+    "name",      "description",    "horizon",      "period", "discount_rate", "paths",
+    "seed",      "tiers",          "loyalty",      "budget", "fixed_costs",   "acquisition",
+    "retention", "policies",       "shocks",       "market", "service",       "word_of_mouth",
+    "referrals", "intermediaries", "heterogeneity"};
 const std::vector<std::string> kTierKeys = {
     "name", "initial_customers", "margin", "cost_to_serve", "churn", "moves", "margin_growth"};
 const std::vector<std::string> kPolicyKeys = {
     "name",     "acquisition",    "retention", "retention_weights",
     "recovery", "recovery_tiers", "referral",  "schedule"};
-const std::vector<std::string> kStepKeys = {"from",     "acquisition",    "retention",
-                                            "retention_weights", "recovery", "recovery_tiers",
-                                            "referral"};
+const std::vector<std::string> kStepKeys = {
+    "from",     "acquisition",    "retention", "retention_weights",
+    "recovery", "recovery_tiers", "referral"};
 const std::vector<std::string> kShockKeys = {"name",  "from",        "periods", "budget",
                                              "churn", "acquisition", "margin",  "costs"};
 
@@ -902,8 +902,8 @@ std::optional<Acquisition> read_acquisition(Problems& problems, MapReader& top,
   acquisition.new_customer_mix.assign(tiers.size(), 0.0);
   MapReader r(problems, *item, {"response", "new_customer_mix", "adstock"});
   acquisition.adstock = r.optional_number(
-      "adstock", NumberRule{0.0, true, 1.0, false, "a carry-over share from 0 up to (not including) 1"},
-      0.0);
+      "adstock",
+      NumberRule{0.0, true, 1.0, false, "a carry-over share from 0 up to (not including) 1"}, 0.0);
   if (const auto response =
           r.require("response", "a map with shape, max_customers and the shape's parameters"))
     acquisition.response = read_acquisition_response(problems, *response);
@@ -963,7 +963,8 @@ struct PolicyContext {
   bool has_retention = false;
   bool has_service = false;
   bool has_referrals = false;
-  std::optional<int> horizon;  // when valid
+  std::optional<int> horizon;         // when valid
+  bool has_referral_program = false;  // referrals.program says what programme spend does
 };
 
 // A spend line: a bare share, or {share: x}, {amount: x} or {per_customer: x}.
@@ -982,9 +983,11 @@ std::optional<SpendLine> read_spend_line(Problems& problems, const Item& item, b
   }
   MapReader r(problems, item, kinds);
   if (acquisition)
-    r.reject("per_customer", fmt::format("{}: per_customer is only for retention spend; for "
-                                         "acquisition use {{share: x}} or {{amount: x}}",
-                                         child_path(item.path, "per_customer")));
+    r.reject("per_customer",
+             fmt::format("{}: acquisition cannot be spent per customer (per_customer is for "
+                         "retention, recovery and referral lines); use {{share: x}} or "
+                         "{{amount: x}}",
+                         child_path(item.path, "per_customer")));
   std::vector<std::string> given;
   for (const auto& kind : kinds)
     if (r.has(kind)) given.push_back(kind);
@@ -1078,6 +1081,12 @@ void read_split(Problems& problems, MapReader& r, const PolicyContext& context, 
                  fmt::format("{} spends on a referral programme, but the scenario has no "
                              "'referrals' section (add one with rate and conversion, or spend 0)",
                              referral_item->path));
+  else if (referral && referral->value > 0.0 && !context.has_referral_program)
+    problems.add(referral_item->mark,
+                 fmt::format("{} spends on a referral programme, but referrals has no 'program' "
+                             "saying what the spend does (add program: {{max_uplift: x, scale: "
+                             "y}}, or spend 0)",
+                             referral_item->path));
   if (const auto eligible = r.item("recovery_tiers")) {
     if (eligible->node.IsScalar() && eligible->node.Scalar() == "all") {
       step.recovery_tiers.clear();
@@ -1090,12 +1099,11 @@ void read_split(Problems& problems, MapReader& r, const PolicyContext& context, 
         if (found != context.tiers.index.end()) {
           step.recovery_tiers[found->second] = true;
         } else if (context.tiers.complete) {
-          problems.add(name_item.mark,
-                       fmt::format("unknown tier '{}' in {}{} (tiers: {}; or write "
-                                   "recovery_tiers: all)",
-                                   *name, name_item.path,
-                                   did_you_mean(*name, context.tiers.distinct()),
-                                   join(context.tiers.distinct())));
+          problems.add(name_item.mark, fmt::format("unknown tier '{}' in {}{} (tiers: {}; or write "
+                                                   "recovery_tiers: all)",
+                                                   *name, name_item.path,
+                                                   did_you_mean(*name, context.tiers.distinct()),
+                                                   join(context.tiers.distinct())));
         }
       }
     }
@@ -1226,8 +1234,7 @@ std::vector<double> read_per_tier(Problems& problems, const Item& item, const Ti
                                   const NumberRule& rule, double fallback) {
   std::vector<double> values(tiers.size(), fallback);
   if (!item.node.IsMap()) {
-    if (const auto value = read_number(problems, item, rule))
-      values.assign(tiers.size(), *value);
+    if (const auto value = read_number(problems, item, rule)) values.assign(tiers.size(), *value);
     return values;
   }
   if (const auto map = read_tier_map(problems, item, tiers, rule))
@@ -1256,9 +1263,10 @@ std::optional<Service> read_service(Problems& problems, MapReader& top, const Ti
     service.failure = read_per_tier(problems, *failure, tiers, kProbability, 0.0);
   service.concession = r.optional_money("concession", 0.0);
   service.recovery_success = r.optional_probability("success", 1.0);
-  if (const auto defection = r.require(
-          "defection", "a probability of defecting after an unresolved failure, or a map from "
-                       "tier to probability"))
+  if (const auto defection =
+          r.require("defection",
+                    "a probability of defecting after an unresolved failure, or a map from "
+                    "tier to probability"))
     service.defection = read_per_tier(problems, *defection, tiers, kProbability, 0.0);
   r.finish();
   return service;
@@ -1269,18 +1277,20 @@ std::optional<WordOfMouth> read_word_of_mouth(Problems& problems, MapReader& top
   if (!item) return std::nullopt;
   WordOfMouth wom;
   MapReader r(problems, *item, {"reach", "trust", "decay"});
-  wom.reach = r.required_number("reach", NumberRule{0.0, true, kInfinity, true,
-                                                    "a number of prospects >= 0"})
+  wom.reach = r.required_number(
+                   "reach", NumberRule{0.0, true, kInfinity, true, "a number of prospects >= 0"})
                   .value_or(0.0);
   wom.trust = r.optional_probability("trust", 0.9);
   wom.decay = r.optional_probability("decay", 0.0);
   r.finish();
   if (!top.has("market"))
-    problems.add(item->mark, "word_of_mouth damages the prospect pool, so it needs a 'market' "
-                             "section with prospects (the size of the pool)");
+    problems.add(item->mark,
+                 "word_of_mouth damages the prospect pool, so it needs a 'market' "
+                 "section with prospects (the size of the pool)");
   if (!top.has("service"))
-    problems.add(item->mark, "word_of_mouth spreads from customers who defect after an "
-                             "unresolved service failure, so it needs a 'service' section");
+    problems.add(item->mark,
+                 "word_of_mouth spreads from customers who defect after an "
+                 "unresolved service failure, so it needs a 'service' section");
   return wom;
 }
 
@@ -1293,8 +1303,8 @@ std::optional<CustomerReferrals> read_referrals(Problems& problems, MapReader& t
   if (!r.valid()) return referrals;
   if (const auto rate = r.require(
           "rate", "referred prospects per customer per period, or a map from tier to that"))
-    referrals.rate = read_per_tier(
-        problems, *rate, tiers, NumberRule{0.0, true, kInfinity, true, "a rate >= 0"}, 0.0);
+    referrals.rate = read_per_tier(problems, *rate, tiers,
+                                   NumberRule{0.0, true, kInfinity, true, "a rate >= 0"}, 0.0);
   referrals.conversion = r.required_probability("conversion").value_or(0.0);
   referrals.reward = r.optional_money("reward", 0.0);
   if (const auto program = r.item("program")) {
@@ -1313,8 +1323,9 @@ std::vector<Intermediary> read_intermediaries(Problems& problems, MapReader& top
   const auto items = list_items(problems, *list, "intermediaries", false);
   if (!items) return sources;
   if (!top.has("acquisition"))
-    problems.add(list->mark, "intermediaries' customers are split over tiers by "
-                             "acquisition.new_customer_mix, so they need an 'acquisition' section");
+    problems.add(list->mark,
+                 "intermediaries' customers are split over tiers by "
+                 "acquisition.new_customer_mix, so they need an 'acquisition' section");
   UniqueNames unique("intermediary");
   for (const Item& item : *items) {
     MapReader r(problems, item, {"name", "prospects", "conversion", "commission"});
@@ -1344,6 +1355,18 @@ std::optional<Heterogeneity> read_heterogeneity(Problems& problems, MapReader& t
   h.concentration = r.required_number("concentration", kPositive).value_or(10.0);
   r.finish();
   return h;
+}
+
+// Whether referrals (when given as a map) has a program; a broken section counts as having
+// one, so its own problems are not followed by a second, derived one.
+bool has_referral_program(MapReader& top) {
+  const auto referrals = top.item("referrals");
+  if (!referrals || !referrals->node.IsMap()) return true;
+  for (auto it = referrals->node.begin(); it != referrals->node.end(); ++it) {
+    const YAML::Node key = it->first;
+    if (key.IsScalar() && key.Scalar() == "program") return true;
+  }
+  return false;
 }
 
 Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::string& file) {
@@ -1385,8 +1408,13 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
   s.referrals = read_referrals(problems, top, tiers);
   s.intermediaries = read_intermediaries(problems, top);
   s.heterogeneity = read_heterogeneity(problems, top);
-  const PolicyContext context{tiers,           top.has("acquisition"), top.has("retention"),
-                              top.has("service"), top.has("referrals"),  horizon};
+  const PolicyContext context{tiers,
+                              top.has("acquisition"),
+                              top.has("retention"),
+                              top.has("service"),
+                              top.has("referrals"),
+                              horizon,
+                              has_referral_program(top)};
   s.policies = read_policies(problems, top, context);
   s.shocks = read_shocks(problems, top, horizon);
   top.finish();

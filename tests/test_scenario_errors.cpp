@@ -275,10 +275,11 @@ TEST(ScenarioErrors, ShapeKeysMustMatchTheShape) {
             "test.yaml:14:61: acquisition.response.scale must be a number > 0, got 0");
 }
 
-TEST(ScenarioErrors, PerCustomerIsOnlyForRetention) {
+TEST(ScenarioErrors, PerCustomerIsNotForAcquisition) {
   EXPECT_EQ(only_problem(edit("acquisition: 0.5", "acquisition: {per_customer: 3}")),
-            "test.yaml:20:19: policies[0].acquisition.per_customer: per_customer is only for "
-            "retention spend; for acquisition use {share: x} or {amount: x}");
+            "test.yaml:20:19: policies[0].acquisition.per_customer: acquisition cannot be spent "
+            "per customer (per_customer is for retention, recovery and referral lines); use "
+            "{share: x} or {amount: x}");
   EXPECT_THAT(problems(edit("retention: 0.5", "retention: {per_customer: 3}")), SizeIs(0));
 }
 
@@ -318,6 +319,17 @@ TEST(ScenarioErrors, SpendingNeedsItsSection) {
             "test.yaml:19:16: policies[0].retention spends on retention, but the scenario has no "
             "'retention' section (add one with a response, or spend 0)");
   EXPECT_THAT(problems(edit("retention: 0.5", "retention: 0", no_retention)), SizeIs(0));
+}
+
+TEST(ScenarioErrors, ReferralSpendNeedsAProgram) {
+  std::string text = edit("policies:\n", "referrals: {rate: 0.01, conversion: 0.3}\npolicies:\n") +
+                     "    referral: {amount: 100}\n";  // line 23
+  EXPECT_EQ(only_problem(text),
+            "test.yaml:23:15: policies[0].referral spends on a referral programme, but referrals "
+            "has no 'program' saying what the spend does (add program: {max_uplift: x, scale: "
+            "y}, or spend 0)");
+  text = edit("conversion: 0.3}", "conversion: 0.3, program: {max_uplift: 1, scale: 5}}", text);
+  EXPECT_THAT(problems(text), SizeIs(0));
 }
 
 TEST(ScenarioErrors, RetentionWeightsMustNotAllBeZero) {

@@ -26,8 +26,8 @@ const Baseline& baseline() {
 
 // ns_per_draw is the time per sampler call including everything around it (state updates,
 // cash flows, results), per thread: elapsed time x threads / draws.
-void report(benchmark::State& state, std::int64_t path_periods, std::uint64_t draws,
-            double seconds, int threads) {
+void report(benchmark::State& state, std::int64_t path_periods, std::uint64_t draws, double seconds,
+            int threads) {
   state.counters["path_periods_per_s"] = static_cast<double>(path_periods) / seconds;
   state.counters["draws_per_path_period"] =
       static_cast<double>(draws) / static_cast<double>(path_periods);
@@ -68,7 +68,8 @@ void BM_KernelBaselineAllThreads(benchmark::State& state) {
   for (auto _ : state) {
     const tenure::RunResults results = tenure::run_simulation(model, options);
     benchmark::DoNotOptimize(results.metric(0, 0).data());
-    path_periods += options.paths * static_cast<std::int64_t>(model.policies.size()) * model.horizon;
+    path_periods +=
+        options.paths * static_cast<std::int64_t>(model.policies.size()) * model.horizon;
     draws += results.draws;
   }
   const int threads = static_cast<int>(std::thread::hardware_concurrency());

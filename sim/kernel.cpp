@@ -42,8 +42,9 @@ std::vector<MetricSpec> reported_metrics(const Model& model) {
                            {"concessions_paid", kConcessionsPaid},
                            {"defected", kDefected}});
   if (s.referrals)
-    out.insert(out.end(),
-               {{"referred", kReferred}, {"referral_won", kReferralWon}, {"referral_cost", kReferralCost}});
+    out.insert(out.end(), {{"referred", kReferred},
+                           {"referral_won", kReferralWon},
+                           {"referral_cost", kReferralCost}});
   if (!s.intermediaries.empty())
     out.insert(out.end(), {{"intermediary_won", kIntermediaryWon}, {"commissions", kCommissions}});
   if (s.prospect_pool) out.push_back({"pool_end", kPoolEnd});
@@ -94,8 +95,10 @@ namespace {
 double line_spend(const SpendLine& line, double budget, double budget_multiplier,
                   std::int64_t active_customers) {
   switch (line.kind) {
-    case SpendLine::Kind::share: return line.value * budget;
-    case SpendLine::Kind::amount: return line.value * budget_multiplier;
+    case SpendLine::Kind::share:
+      return line.value * budget;
+    case SpendLine::Kind::amount:
+      return line.value * budget_multiplier;
     case SpendLine::Kind::per_customer:
       return line.value * budget_multiplier * static_cast<double>(active_customers);
   }
@@ -140,7 +143,8 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
       return;
     }
     split_over_classes(rng, n, m.class_share[tier], w);
-    for (int c = 0; c < m.classes; ++c) w.counts[cell_index(tier * m.classes + c, 0)] += w.class_draw[c];
+    for (int c = 0; c < m.classes; ++c)
+      w.counts[cell_index(tier * m.classes + c, 0)] += w.class_draw[c];
   };
   double* out = w.result.metrics.data();
   std::fill(w.result.metrics.begin(), w.result.metrics.end(), 0.0);
@@ -221,8 +225,8 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
       const CustomerReferrals& r = *s.referrals;
       const double program =
           existing > 0 ? line_spend(split.referral, budget, budget_mult, existing) : 0.0;
-      const double multiplier =
-          uplift(r.max_uplift, r.scale, existing > 0 ? program / static_cast<double>(existing) : 0.0);
+      const double multiplier = uplift(
+          r.max_uplift, r.scale, existing > 0 ? program / static_cast<double>(existing) : 0.0);
       std::int64_t won_total = 0;
       for (int tier = 0; tier < m.tiers; ++tier) {
         const double mean = static_cast<double>(w.tier_active[tier]) * r.rate[tier] * multiplier;
@@ -266,7 +270,8 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
       // Tiers of the new customers (paid and intermediary): multinomial over the mix.
       RandomStream mix_rng(seed, path, Stream::new_customer_mix, t, 0);
       const std::span<const double> mix(s.acquisition->new_customer_mix.data(), m.tiers - 1);
-      w.tier_draw[m.tiers - 1] = multinomial(mix_rng, by_mix, mix, {w.tier_draw.data(), mix.size()});
+      w.tier_draw[m.tiers - 1] =
+          multinomial(mix_rng, by_mix, mix, {w.tier_draw.data(), mix.size()});
       w.draws += mix.size();
       acquired += by_mix;
     }
@@ -377,8 +382,8 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
       const std::size_t move_count = m.move_probability[tier].size();
       double total = 0.0;
       for (std::size_t j = 0; j < move_count; ++j) {
-        w.move_now[j] = m.move_probability[tier][j] *
-                        (m.move_is_upgrade[tier][j] ? w.tier_upgrade[tier] : 1.0);
+        w.move_now[j] =
+            m.move_probability[tier][j] * (m.move_is_upgrade[tier][j] ? w.tier_upgrade[tier] : 1.0);
         total += w.move_now[j];
       }
       if (total > 1.0)
@@ -449,7 +454,8 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
     w.result.series[next_series++ * m.horizon + ti] = static_cast<double>(total);
     w.result.series[next_series++ * m.horizon + ti] = cash;
     if (s.word_of_mouth) w.result.series[next_series++ * m.horizon + ti] = reputation;
-    if (s.prospect_pool) w.result.series[next_series++ * m.horizon + ti] = static_cast<double>(pool);
+    if (s.prospect_pool)
+      w.result.series[next_series++ * m.horizon + ti] = static_cast<double>(pool);
   }
 
   // Customer equity of the base left at the end, in today's money.

@@ -14,25 +14,25 @@ namespace tenure {
 // in this order; the others only when the scenario uses the mechanism they measure.
 // Per-tier and per-source slots follow kFixedMetricCount.
 enum Metric : int {
-  kNpv,               // discounted cash flow over the horizon
-  kProfit,            // undiscounted cash flow over the horizon
-  kCustomersEnd,      // customers after the last period's churn and migration
-  kAcquired,          // new customers won over the horizon, from every source
-  kChurned,           // customers lost over the horizon, defections included
-  kCashTrough,        // lowest cumulative cash position, counting 0 before period 1
-  kAcquisitionSpend,  // undiscounted paid-acquisition spend over the horizon
-  kRetentionSpend,    // undiscounted retention spend over the horizon
-  kEquityEnd,         // present value of the base left at the end (see Model)
-  kFailures,          // service failures
-  kRecoveriesOffered, // failures offered a concession
-  kConcessionsPaid,   // money paid in concessions
-  kDefected,          // customers who defected after an unresolved failure
-  kReferred,          // prospects referred by customers
-  kReferralWon,       // customers won from customer referrals
-  kReferralCost,      // referral-program spend plus rewards
-  kIntermediaryWon,   // customers won through intermediaries
-  kCommissions,       // commissions paid to intermediaries
-  kPoolEnd,           // prospects left in the pool at the end
+  kNpv,                // discounted cash flow over the horizon
+  kProfit,             // undiscounted cash flow over the horizon
+  kCustomersEnd,       // customers after the last period's churn and migration
+  kAcquired,           // new customers won over the horizon, from every source
+  kChurned,            // customers lost over the horizon, defections included
+  kCashTrough,         // lowest cumulative cash position, counting 0 before period 1
+  kAcquisitionSpend,   // undiscounted paid-acquisition spend over the horizon
+  kRetentionSpend,     // undiscounted retention spend over the horizon
+  kEquityEnd,          // present value of the base left at the end (see Model)
+  kFailures,           // service failures
+  kRecoveriesOffered,  // failures offered a concession
+  kConcessionsPaid,    // money paid in concessions
+  kDefected,           // customers who defected after an unresolved failure
+  kReferred,           // prospects referred by customers
+  kReferralWon,        // customers won from customer referrals
+  kReferralCost,       // referral-program spend plus rewards
+  kIntermediaryWon,    // customers won through intermediaries
+  kCommissions,        // commissions paid to intermediaries
+  kPoolEnd,            // prospects left in the pool at the end
   kFixedMetricCount
 };
 
@@ -64,14 +64,14 @@ struct Workspace {
   std::vector<std::int64_t> counts;  // [segment][tenure cell], start of the period
   std::vector<std::int64_t> next;    // same, being filled for the next period
   std::vector<std::int64_t> tier_active;
-  std::vector<std::int64_t> tier_draw;    // new customers per tier from the mix
+  std::vector<std::int64_t> tier_draw;      // new customers per tier from the mix
   std::vector<std::int64_t> tier_referred;  // new customers per tier from customer referrals
-  std::vector<std::int64_t> move_draw;    // scratch for migration counts
-  std::vector<double> move_now;           // this period's move probabilities of a tier
-  std::vector<std::int64_t> class_draw;   // scratch for splits over churn classes
-  std::vector<double> tier_effect;        // retention effect per tier this period
-  std::vector<double> tier_upgrade;       // upgrade multiplier per tier this period
-  std::uint64_t draws = 0;                // sampler calls, for benchmarks
+  std::vector<std::int64_t> move_draw;      // scratch for migration counts
+  std::vector<double> move_now;             // this period's move probabilities of a tier
+  std::vector<std::int64_t> class_draw;     // scratch for splits over churn classes
+  std::vector<double> tier_effect;          // retention effect per tier this period
+  std::vector<double> tier_upgrade;         // upgrade multiplier per tier this period
+  std::uint64_t draws = 0;                  // sampler calls, for benchmarks
   PathResult result;
 };
 

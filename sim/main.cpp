@@ -1,7 +1,7 @@
 // The tenure command line: parse arguments, then hand over to the library.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
@@ -43,9 +43,9 @@ int run_command(const RunArguments& args) {
   if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
 
   const tenure::RunSummary summary = tenure::summarize_run(results);
-  const std::filesystem::path out =
-      args.out.empty() ? std::filesystem::path("results") / scenario.name
-                      : std::filesystem::path(args.out);
+  const std::filesystem::path out = args.out.empty()
+                                        ? std::filesystem::path("results") / scenario.name
+                                        : std::filesystem::path(args.out);
   tenure::write_results(out, scenario, results, summary);
   std::cout << tenure::text_report(scenario, results, summary);
   std::cout << fmt::format("\nresults written to {}/\n", out.string());
@@ -86,8 +86,8 @@ int main(int argc, char** argv) {
     return run_command(run_args);
   } catch (const tenure::ScenarioError& error) {
     std::cerr << error.what() << '\n';
-    std::cerr << fmt::format("{} problem{} found; nothing was run.\n",
-                             error.diagnostics().size(), error.diagnostics().size() == 1 ? "" : "s");
+    std::cerr << fmt::format("{} problem{} found; nothing was run.\n", error.diagnostics().size(),
+                             error.diagnostics().size() == 1 ? "" : "s");
     return 2;
   } catch (const std::exception& error) {
     std::cerr << "error: " << error.what() << '\n';

@@ -93,9 +93,9 @@ std::vector<PolicyPlan> resolve_policies(const Scenario& s) {
     for (int t = 1; t <= s.horizon; ++t) {
       while (step + 1 < policy.steps.size() && policy.steps[step + 1].from_period <= t) ++step;
       const PolicyStep& active = policy.steps[step];
-      plan.by_period[t - 1] = {active.acquisition, active.retention, active.recovery,
-                               active.referral, &active.retention_weights,
-                               &active.recovery_tiers};
+      plan.by_period[t - 1] = {active.acquisition,        active.retention,
+                               active.recovery,           active.referral,
+                               &active.retention_weights, &active.recovery_tiers};
     }
     plans.push_back(std::move(plan));
   }

@@ -69,15 +69,15 @@ struct Model {
 
   std::vector<Segment> segment;
   std::vector<std::vector<double>> class_share;  // [tier][class]: share of customers
-  std::vector<double> loyalty_by_cell;        // churn multiplier for each tenure cell
+  std::vector<double> loyalty_by_cell;           // churn multiplier for each tenure cell
   // Margin multiplier (growth with tenure) per [tier][tenure cell]. With margin growth every
   // reachable tenure has its own cell and the last cell holds only the initial customers,
   // whose margin grows from period 1 on: see initial_margin_growth.
   std::vector<std::vector<double>> margin_growth_by_cell;
   std::vector<std::vector<double>> initial_margin_growth;  // [tier][t - 1]
-  std::vector<double> discount_factor;        // (1 + rate)^-t, index t - 1
-  std::vector<double> base_budget;            // fixed budget of period t (with growth), index t - 1
-  std::vector<double> budget_multiplier;      // shocks, index t - 1
+  std::vector<double> discount_factor;                     // (1 + rate)^-t, index t - 1
+  std::vector<double> base_budget;        // fixed budget of period t (with growth), index t - 1
+  std::vector<double> budget_multiplier;  // shocks, index t - 1
   std::vector<double> churn_multiplier;
   std::vector<double> acquisition_multiplier;
   std::vector<double> margin_multiplier;

@@ -17,22 +17,22 @@ namespace tenure {
 // The registry of stream ids. Each kind of random event has its own id so that adding a
 // mechanism never shifts the numbers another mechanism sees. Ids must be unique (tested).
 enum class Stream : std::uint64_t {
-  acquisition = 1,      // paid-marketing new customers (Poisson)
-  new_customer_mix = 2, // tiers of new customers (multinomial)
+  acquisition = 1,          // paid-marketing new customers (Poisson)
+  new_customer_mix = 2,     // tiers of new customers (multinomial)
   churn_and_migration = 3,  // per (segment, tenure) cell: churn, then the survivors' moves
-  churn_classes = 5,    // split of customers over churn classes (period 0: initial ones)
-  failures = 6,         // service failures per cell
-  recovery = 7,         // recovery success per cell
-  defection = 8,        // defection of unresolved failures per cell
-  referrals = 9,        // customer referrals per tier
-  intermediaries = 10,  // referrals from intermediary sources
-  benchmark = 999,      // reserved for benchmarks and tests
+  churn_classes = 5,        // split of customers over churn classes (period 0: initial ones)
+  failures = 6,             // service failures per cell
+  recovery = 7,             // recovery success per cell
+  defection = 8,            // defection of unresolved failures per cell
+  referrals = 9,            // customer referrals per tier
+  intermediaries = 10,      // referrals from intermediary sources
+  benchmark = 999,          // reserved for benchmarks and tests
 };
 
 inline constexpr std::array<Stream, 10> kAllStreams = {
-    Stream::acquisition, Stream::new_customer_mix, Stream::churn_and_migration,
-    Stream::churn_classes, Stream::failures, Stream::recovery,
-    Stream::defection, Stream::referrals, Stream::intermediaries,
+    Stream::acquisition,   Stream::new_customer_mix, Stream::churn_and_migration,
+    Stream::churn_classes, Stream::failures,         Stream::recovery,
+    Stream::defection,     Stream::referrals,        Stream::intermediaries,
     Stream::benchmark};
 
 // A stream of uniforms for one (seed, path, stream, period, cell). Cheap to construct
@@ -43,8 +43,7 @@ class RandomStream {
 
   RandomStream(std::uint64_t seed, std::uint64_t path, Stream stream, std::uint64_t period,
                std::uint64_t cell)
-      : key_{{seed, path}},
-        counter_{{static_cast<std::uint64_t>(stream), period, cell, 0}} {}
+      : key_{{seed, path}}, counter_{{static_cast<std::uint64_t>(stream), period, cell, 0}} {}
 
   // Next raw 64-bit word.
   std::uint64_t next_u64() {

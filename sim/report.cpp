@@ -31,7 +31,9 @@ nlohmann::ordered_json to_json(const Summary& s) {
 }
 
 // Shortest text that reads back to the same double; "nan" for undefined figures.
-std::string number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "nan"; }
+std::string number(double x) {
+  return std::isfinite(x) ? fmt::format("{}", x) : "nan";
+}
 
 // 1234567.8 -> "1,234,568"
 std::string grouped(double x) {
@@ -42,7 +44,9 @@ std::string grouped(double x) {
   return (rounded < 0 ? "-" : "") + digits;
 }
 
-std::string percent(double share) { return fmt::format("{:.1f}%", 100.0 * share); }
+std::string percent(double share) {
+  return fmt::format("{:.1f}%", 100.0 * share);
+}
 
 }  // namespace
 

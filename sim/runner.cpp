@@ -7,10 +7,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <stdexcept>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 
 #include "sim/kernel.hpp"
 

@@ -68,8 +68,8 @@ std::int64_t binomial_btrs(RandomStream& rng, std::int64_t n, double p) {
       exact_test_ready = true;
     }
     // log f(k) / f(m) = log m! + log (n-m)! - log k! - log (n-k)! + (k - m) log(p / q)
-    const double log_f_ratio = log_factorials_mode - log_gamma(k + 1.0) -
-                               log_gamma(nd - k + 1.0) + (k - mode) * log_ratio;
+    const double log_f_ratio =
+        log_factorials_mode - log_gamma(k + 1.0) - log_gamma(nd - k + 1.0) + (k - mode) * log_ratio;
     if (std::log(v * alpha / (a / (us * us) + b)) <= log_f_ratio)
       return static_cast<std::int64_t>(k);
   }

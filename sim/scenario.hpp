@@ -13,25 +13,31 @@ enum class PeriodUnit { month, quarter, year };
 
 inline int periods_per_year(PeriodUnit unit) {
   switch (unit) {
-    case PeriodUnit::month: return 12;
-    case PeriodUnit::quarter: return 4;
-    case PeriodUnit::year: return 1;
+    case PeriodUnit::month:
+      return 12;
+    case PeriodUnit::quarter:
+      return 4;
+    case PeriodUnit::year:
+      return 1;
   }
   return 12;
 }
 
 inline const char* to_string(PeriodUnit unit) {
   switch (unit) {
-    case PeriodUnit::month: return "month";
-    case PeriodUnit::quarter: return "quarter";
-    case PeriodUnit::year: return "year";
+    case PeriodUnit::month:
+      return "month";
+    case PeriodUnit::quarter:
+      return "quarter";
+    case PeriodUnit::year:
+      return "year";
   }
   return "month";
 }
 
 struct Move {
-  int to_tier = 0;            // index into Scenario::tiers
-  double probability = 0.0;   // per period, among survivors of churn
+  int to_tier = 0;           // index into Scenario::tiers
+  double probability = 0.0;  // per period, among survivors of churn
 };
 
 struct Tier {
@@ -101,9 +107,9 @@ struct PolicyStep {
   int from_period = 1;  // applies from this period until the next step's
   SpendLine acquisition;
   SpendLine retention;
-  SpendLine recovery;  // service-recovery fund
-  SpendLine referral;  // referral-program spend
-  std::vector<bool> recovery_tiers;  // per tier: offered a concession; empty means every tier
+  SpendLine recovery;                     // service-recovery fund
+  SpendLine referral;                     // referral-program spend
+  std::vector<bool> recovery_tiers;       // per tier: offered a concession; empty means every tier
   std::vector<double> retention_weights;  // one per tier, default 1 each
 };
 
@@ -126,10 +132,10 @@ struct Shock {
 
 // Service failures and their recovery (MODEL step 5).
 struct Service {
-  std::vector<double> failure;        // per tier: probability of a failure per period
-  double concession = 0.0;            // paid for each recovery offered
-  double recovery_success = 1.0;      // probability an offered recovery resolves the failure
-  std::vector<double> defection;      // per tier: defection probability if unresolved
+  std::vector<double> failure;    // per tier: probability of a failure per period
+  double concession = 0.0;        // paid for each recovery offered
+  double recovery_success = 1.0;  // probability an offered recovery resolves the failure
+  std::vector<double> defection;  // per tier: defection probability if unresolved
 };
 
 // Negative word of mouth from unhappy defectors (needs a prospect pool).
@@ -141,11 +147,11 @@ struct WordOfMouth {
 
 // Referrals by existing customers; referred customers join the referrer's tier.
 struct CustomerReferrals {
-  std::vector<double> rate;     // per tier: referred prospects per customer per period
-  double conversion = 0.0;      // probability a referred prospect becomes a customer
-  double reward = 0.0;          // paid per converted referral
-  double max_uplift = 0.0;      // program spend f per customer multiplies the rate by
-  double scale = 1.0;           // 1 + max_uplift * (1 - exp(-f / scale))
+  std::vector<double> rate;  // per tier: referred prospects per customer per period
+  double conversion = 0.0;   // probability a referred prospect becomes a customer
+  double reward = 0.0;       // paid per converted referral
+  double max_uplift = 0.0;   // program spend f per customer multiplies the rate by
+  double scale = 1.0;        // 1 + max_uplift * (1 - exp(-f / scale))
 };
 
 // A source of referred prospects outside the customer base (agents, accountants, staff...).

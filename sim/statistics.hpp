@@ -15,9 +15,9 @@ inline constexpr std::array<double, 9> kQuantileLevels = {0.01, 0.05, 0.10, 0.25
 struct Summary {
   std::int64_t count = 0;
   double mean = 0.0;
-  double sd = 0.0;         // sample standard deviation (n - 1 in the denominator)
-  double se = 0.0;         // sd / sqrt(n): standard error of the mean
-  double ci95_low = 0.0;   // mean -/+ 1.959964 se
+  double sd = 0.0;        // sample standard deviation (n - 1 in the denominator)
+  double se = 0.0;        // sd / sqrt(n): standard error of the mean
+  double ci95_low = 0.0;  // mean -/+ 1.959964 se
   double ci95_high = 0.0;
   std::array<double, kQuantileLevels.size()> quantiles{};  // at kQuantileLevels
   double es05 = 0.0;           // expected shortfall: mean of the worst (lowest) 5% of values

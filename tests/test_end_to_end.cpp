@@ -39,9 +39,8 @@ class EndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
     scratch_ = fs::temp_directory_path() /
-               ("tenure-e2e-" + std::string(::testing::UnitTest::GetInstance()
-                                                ->current_test_info()
-                                                ->name()));
+               ("tenure-e2e-" +
+                std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(scratch_);
     fs::create_directories(scratch_);
   }
@@ -70,9 +69,9 @@ TEST_F(EndToEnd, EveryShippedScenarioRuns) {
       for (const char* metric :
            {"npv", "profit", "customers_end", "acquired", "churned", "cash_trough"}) {
         const auto& m = policy["metrics"][metric];
-        for (const char* field : {"mean", "sd", "se", "ci95_low", "ci95_high", "p01", "p05", "p10",
-                                  "p25", "p50", "p75", "p90", "p95", "p99", "es05",
-                                  "prob_negative"})
+        for (const char* field :
+             {"mean", "sd", "se", "ci95_low", "ci95_high", "p01", "p05", "p10", "p25", "p50", "p75",
+              "p90", "p95", "p99", "es05", "prob_negative"})
           EXPECT_TRUE(m.contains(field)) << metric << "." << field;
         EXPECT_LE(m["p05"].get<double>(), m["p50"].get<double>());
         EXPECT_LE(m["es05"].get<double>(), m["p05"].get<double>());
@@ -106,10 +105,10 @@ TEST_F(EndToEnd, SameSeedSameBytesForAnyThreadCount) {
   }
   // A different seed gives different worlds.
   const fs::path other = scratch_ / "other-seed";
-  ASSERT_EQ(run_tenure("run " + scenario + " --paths 500 --seed 10 --out " + other.string(),
-                       scratch_)
-                .status,
-            0);
+  ASSERT_EQ(
+      run_tenure("run " + scenario + " --paths 500 --seed 10 --out " + other.string(), scratch_)
+          .status,
+      0);
   EXPECT_NE(read_text(other / "summary.json"), reference_summary);
 }
 

@@ -21,8 +21,8 @@ Scenario small_business() {
   s.tiers.push_back({"low", 1500, 10.0, 12.0, 0.06, {{1, 0.01}}});
   s.loyalty = Loyalty{0.6, 6.0};
   s.budget.per_period = 50000.0;
-  s.acquisition = Acquisition{{ResponseShape::exponential, 400.0, 40000.0, 1.0, 1.0},
-                              {0.05, 0.35, 0.60}};
+  s.acquisition =
+      Acquisition{{ResponseShape::exponential, 400.0, 40000.0, 1.0, 1.0}, {0.05, 0.35, 0.60}};
   s.retention = RetentionResponse{0.5, 20.0};
   PolicyStep grow;
   grow.acquisition = {SpendLine::Kind::share, 0.8};

@@ -185,7 +185,8 @@ TEST(Market, AdstockCarriesSpendOver) {
   const double spend = 20000.0, lambda = 0.5;
   Scenario s = one_tier(0, 0.0, 8);
   s.budget.per_period = spend;
-  s.acquisition = Acquisition{{ResponseShape::exponential, 500.0, 60000.0, 1.0, 1.0}, {1.0}, lambda};
+  s.acquisition =
+      Acquisition{{ResponseShape::exponential, 500.0, 60000.0, 1.0, 1.0}, {1.0}, lambda};
   s.policies[0].steps[0].acquisition = {SpendLine::Kind::share, 1.0};
   double expected = 0.0;
   for (int t = 1; t <= s.horizon; ++t)
@@ -206,7 +207,8 @@ TEST(WordOfMouth, DefectorsCostFutureAcquisitions) {
   Scenario talking = s;
   talking.word_of_mouth = WordOfMouth{20.0, 0.9, 0.2};
   const RunResults quiet = run(s, 300), loud = run(talking, 300);
-  const PairedComparison c = compare_paired(quiet.metric(0, "acquired"), loud.metric(0, "acquired"));
+  const PairedComparison c =
+      compare_paired(quiet.metric(0, "acquired"), loud.metric(0, "acquired"));
   EXPECT_GT(c.mean_difference, 4.0 * c.se);
   const std::size_t reputation = loud.series().size() - 2;
   ASSERT_EQ(loud.series()[reputation], "reputation_damage");

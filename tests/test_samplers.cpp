@@ -20,8 +20,7 @@ struct Exact {
 
 Exact binomial_exact(std::int64_t n, double p) {
   const double q = 1 - p, nd = static_cast<double>(n);
-  return {nd * p, nd * p * q, nd * p * q * (1 + 3 * (nd - 2) * p * q),
-          [=](std::int64_t k) {
+  return {nd * p, nd * p * q, nd * p * q * (1 + 3 * (nd - 2) * p * q), [=](std::int64_t k) {
             return std::exp(std::lgamma(nd + 1) - std::lgamma(k + 1.0) - std::lgamma(nd - k + 1) +
                             k * std::log(p) + (nd - k) * std::log(q));
           }};
@@ -34,8 +33,8 @@ Exact poisson_exact(double mu) {
 
 // Draws `count` values and checks mean, variance and the frequencies of a few values
 // around the mean against the exact distribution.
-void check(const Exact& exact, const std::function<std::int64_t(RandomStream&)>& draw,
-           int count, std::uint64_t seed) {
+void check(const Exact& exact, const std::function<std::int64_t(RandomStream&)>& draw, int count,
+           std::uint64_t seed) {
   std::vector<double> values(count);
   RandomStream rng(seed, 0, Stream::benchmark, 0, 0);
   double sum = 0;
@@ -48,9 +47,9 @@ void check(const Exact& exact, const std::function<std::int64_t(RandomStream&)>&
   const double mean_se = std::sqrt(exact.variance / count);
   EXPECT_LT(std::abs(mean - exact.mean), 4 * mean_se) << "mean " << mean << " vs " << exact.mean;
   // Var of the sample variance ~ (mu4 - sigma^4 (n-3)/(n-1)) / n.
-  const double variance_se =
-      std::sqrt((exact.fourth_central - exact.variance * exact.variance * (count - 3.0) / (count - 1.0)) /
-                count);
+  const double variance_se = std::sqrt(
+      (exact.fourth_central - exact.variance * exact.variance * (count - 3.0) / (count - 1.0)) /
+      count);
   EXPECT_LT(std::abs(variance - exact.variance), 4 * variance_se)
       << "variance " << variance << " vs " << exact.variance;
 
@@ -74,8 +73,9 @@ class BinomialSampler : public ::testing::TestWithParam<BinomialCase> {};
 
 TEST_P(BinomialSampler, MatchesTheExactDistribution) {
   const auto [n, p] = GetParam();
-  check(binomial_exact(n, p), [n, p](RandomStream& r) { return binomial(r, n, p); }, 200000,
-        static_cast<std::uint64_t>(n) * 7 + 1);
+  check(
+      binomial_exact(n, p), [n, p](RandomStream& r) { return binomial(r, n, p); }, 200000,
+      static_cast<std::uint64_t>(n) * 7 + 1);
 }
 
 // Inversion (n p < 10), BTRS (n p >= 10), symmetry (p > 0.5), and very large n.
@@ -89,8 +89,9 @@ class PoissonSampler : public ::testing::TestWithParam<double> {};
 
 TEST_P(PoissonSampler, MatchesTheExactDistribution) {
   const double mu = GetParam();
-  check(poisson_exact(mu), [mu](RandomStream& r) { return poisson(r, mu); }, 200000,
-        static_cast<std::uint64_t>(mu * 10) + 3);
+  check(
+      poisson_exact(mu), [mu](RandomStream& r) { return poisson(r, mu); }, 200000,
+      static_cast<std::uint64_t>(mu * 10) + 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Means, PoissonSampler, ::testing::Values(0.5, 7.0, 10.0, 35.0, 1e5));

@@ -15,41 +15,41 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const std::string kFull =
-    "name: full\n"                                                          //  1
-    "horizon: 12\n"                                                         //  2
-    "tiers:\n"                                                              //  3
+    "name: full\n"   //  1
+    "horizon: 12\n"  //  2
+    "tiers:\n"       //  3
     "  - {name: gold, initial_customers: 100, margin: 50, churn: 0.02, margin_growth: 0.04}\n"
     "  - {name: silver, initial_customers: 300, margin: 20, churn: 0.05}\n"  //  5
-    "budget: {per_period: 1000}\n"                                          //  6
-    "market: {prospects: 5000}\n"                                           //  7
-    "acquisition:\n"                                                        //  8
-    "  response: {shape: exponential, max_customers: 100, scale: 500}\n"    //  9
-    "  new_customer_mix: {gold: 0.2, silver: 0.8}\n"                        // 10
-    "  adstock: 0.3\n"                                                      // 11
-    "retention:\n"                                                          // 12
-    "  response: {max_reduction: 0.5, scale: 10}\n"                         // 13
-    "  upgrade: {max_uplift: 1.0, scale: 10}\n"                             // 14
-    "service:\n"                                                            // 15
-    "  failure: 0.03\n"                                                     // 16
-    "  concession: 200\n"                                                   // 17
-    "  success: 0.8\n"                                                      // 18
-    "  defection: {gold: 0.3, silver: 0.5}\n"                               // 19
-    "word_of_mouth: {reach: 10, decay: 0.2}\n"                              // 20
-    "referrals:\n"                                                          // 21
-    "  rate: {gold: 0.02}\n"                                                // 22
-    "  conversion: 0.3\n"                                                   // 23
-    "  reward: 40\n"                                                        // 24
-    "  program: {max_uplift: 2, scale: 5}\n"                                // 25
-    "intermediaries:\n"                                                     // 26
+    "budget: {per_period: 1000}\n"                                           //  6
+    "market: {prospects: 5000}\n"                                            //  7
+    "acquisition:\n"                                                         //  8
+    "  response: {shape: exponential, max_customers: 100, scale: 500}\n"     //  9
+    "  new_customer_mix: {gold: 0.2, silver: 0.8}\n"                         // 10
+    "  adstock: 0.3\n"                                                       // 11
+    "retention:\n"                                                           // 12
+    "  response: {max_reduction: 0.5, scale: 10}\n"                          // 13
+    "  upgrade: {max_uplift: 1.0, scale: 10}\n"                              // 14
+    "service:\n"                                                             // 15
+    "  failure: 0.03\n"                                                      // 16
+    "  concession: 200\n"                                                    // 17
+    "  success: 0.8\n"                                                       // 18
+    "  defection: {gold: 0.3, silver: 0.5}\n"                                // 19
+    "word_of_mouth: {reach: 10, decay: 0.2}\n"                               // 20
+    "referrals:\n"                                                           // 21
+    "  rate: {gold: 0.02}\n"                                                 // 22
+    "  conversion: 0.3\n"                                                    // 23
+    "  reward: 40\n"                                                         // 24
+    "  program: {max_uplift: 2, scale: 5}\n"                                 // 25
+    "intermediaries:\n"                                                      // 26
     "  - {name: estate agents, prospects: 5, conversion: 0.4, commission: 300}\n"
-    "heterogeneity: {classes: 4, concentration: 6}\n"                       // 28
-    "policies:\n"                                                           // 29
-    "  - name: p\n"                                                         // 30
-    "    acquisition: 0.4\n"                                                // 31
-    "    retention: 0.3\n"                                                  // 32
-    "    recovery: 0.1\n"                                                   // 33
-    "    recovery_tiers: [gold]\n"                                          // 34
-    "    referral: {per_customer: 2}\n";                                    // 35
+    "heterogeneity: {classes: 4, concentration: 6}\n"  // 28
+    "policies:\n"                                      // 29
+    "  - name: p\n"                                    // 30
+    "    acquisition: 0.4\n"                           // 31
+    "    retention: 0.3\n"                             // 32
+    "    recovery: 0.1\n"                              // 33
+    "    recovery_tiers: [gold]\n"                     // 34
+    "    referral: {per_customer: 2}\n";               // 35
 
 std::string edit(const std::string& from, const std::string& to, std::string text = kFull) {
   const auto at = text.find(from);
@@ -102,7 +102,8 @@ TEST(ScenarioMechanisms, EveryKeyIsRead) {
 }
 
 TEST(ScenarioMechanisms, RecoveryTiersAllMeansEveryTier) {
-  const Scenario s = parse_scenario(edit("recovery_tiers: [gold]", "recovery_tiers: all"), "m.yaml");
+  const Scenario s =
+      parse_scenario(edit("recovery_tiers: [gold]", "recovery_tiers: all"), "m.yaml");
   EXPECT_TRUE(s.policies[0].steps[0].recovery_tiers.empty());
 }
 
@@ -121,14 +122,16 @@ TEST(ScenarioMechanisms, SharesIncludeRecoveryAndReferral) {
 
 TEST(ScenarioMechanisms, SpendingOnAMechanismTheScenarioLacksIsAnError) {
   std::string text = edit("word_of_mouth: {reach: 10, decay: 0.2}\n", "");
-  text = edit("service:\n  failure: 0.03\n  concession: 200\n  success: 0.8\n"
-              "  defection: {gold: 0.3, silver: 0.5}\n",
-              "", text);
+  text = edit(
+      "service:\n  failure: 0.03\n  concession: 200\n  success: 0.8\n"
+      "  defection: {gold: 0.3, silver: 0.5}\n",
+      "", text);
   EXPECT_THAT(problems(text), ElementsAre(HasSubstr("policies[0].recovery funds service recovery, "
                                                     "but the scenario has no 'service' section")));
-  text = edit("referrals:\n  rate: {gold: 0.02}\n  conversion: 0.3\n  reward: 40\n"
-              "  program: {max_uplift: 2, scale: 5}\n",
-              "");
+  text = edit(
+      "referrals:\n  rate: {gold: 0.02}\n  conversion: 0.3\n  reward: 40\n"
+      "  program: {max_uplift: 2, scale: 5}\n",
+      "");
   EXPECT_THAT(problems(text),
               ElementsAre(HasSubstr("m.yaml:30:15: policies[0].referral spends on a referral "
                                     "programme, but the scenario has no 'referrals' section")));
@@ -167,7 +170,8 @@ TEST(ScenarioMechanisms, IntermediariesNeedUniqueNamesAndAMix) {
       edit("  - {name: estate agents, prospects: 5, conversion: 0.4, commission: 300}\n",
            "  - {name: estate agents, prospects: 5, conversion: 0.4, commission: 300}\n"
            "  - {name: estate agents, prospects: 2, conversion: 0.4}\n");
-  EXPECT_THAT(problems(twice), ElementsAre(HasSubstr("duplicate intermediary name 'estate agents'")));
+  EXPECT_THAT(problems(twice),
+              ElementsAre(HasSubstr("duplicate intermediary name 'estate agents'")));
   EXPECT_THAT(problems(edit("    commission: 300}", "    commision: 300}",
                             edit("commission: 300}", "    commission: 300}"))),
               ElementsAre(HasSubstr("did you mean 'commission'?")));

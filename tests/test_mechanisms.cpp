@@ -297,5 +297,29 @@ TEST(Heterogeneity, CohortFollowsBetaGeometricSurvival) {
   }
 }
 
+// A mechanism that is present but does nothing draws from its own streams only, so every
+// other number of the run stays bit-identical.
+TEST(Mechanisms, NeutralMechanismsLeaveOtherResultsBitIdentical) {
+  Scenario plain = one_tier(0, 0.0, 18);
+  plain.tiers = {{"top", 300, 200.0, 20.0, 0.02, {{1, 0.02}}},
+                 {"low", 2000, 30.0, 8.0, 0.05, {{0, 0.01}}}};
+  plain.budget.per_period = 40000.0;
+  plain.acquisition =
+      Acquisition{{ResponseShape::exponential, 300.0, 30000.0, 1.0, 1.0}, {0.2, 0.8}};
+  plain.retention = RetentionResponse{0.5, 10.0};
+  plain.policies[0].steps[0].acquisition = {SpendLine::Kind::share, 0.6};
+  plain.policies[0].steps[0].retention = {SpendLine::Kind::share, 0.4};
+  Scenario neutral = plain;
+  neutral.service = service_for(2, 0.0, 0.5);                              // nobody fails
+  neutral.referrals = CustomerReferrals{{0.0, 0.0}, 0.5, 10.0, 0.0, 1.0};  // nobody refers
+  neutral.upgrade = UpgradeResponse{0.0, 10.0};                            // no uplift
+  const RunResults a = run(plain, 200), b = run(neutral, 200);
+  for (std::size_t k = 0; k < a.metrics().size(); ++k) {
+    const auto x = a.metric(0, k), y = b.metric(0, b.metric_index(a.metrics()[k]));
+    for (std::int64_t path = 0; path < a.paths(); ++path)
+      ASSERT_EQ(x[path], y[path]) << a.metrics()[k] << " path " << path;
+  }
+}
+
 }  // namespace
 }  // namespace tenure

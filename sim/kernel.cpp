@@ -11,20 +11,6 @@
 
 namespace tenure {
 
-namespace {
-
-// Metric names are identifiers: lower case, anything but letters and digits becomes '_'.
-std::string slug(const std::string& name) {
-  std::string out;
-  for (char c : name)
-    out += std::isalnum(static_cast<unsigned char>(c))
-               ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
-               : '_';
-  return out;
-}
-
-}  // namespace
-
 std::vector<MetricSpec> reported_metrics(const Model& model) {
   const Scenario& s = *model.scenario;
   std::vector<MetricSpec> out = {{"npv", kNpv},
@@ -49,20 +35,22 @@ std::vector<MetricSpec> reported_metrics(const Model& model) {
     out.insert(out.end(), {{"intermediary_won", kIntermediaryWon}, {"commissions", kCommissions}});
   if (s.prospect_pool) out.push_back({"pool_end", kPoolEnd});
   for (int tier = 0; tier < model.tiers; ++tier)
-    out.push_back({"customers_end_" + slug(s.tiers[tier].name), kFixedMetricCount + tier});
+    out.push_back({"customers_end_" + result_name(s.tiers[tier].name), kFixedMetricCount + tier});
   for (int tier = 0; tier < model.tiers; ++tier)
-    out.push_back({"npv_" + slug(s.tiers[tier].name), kFixedMetricCount + model.tiers + tier});
+    out.push_back(
+        {"npv_" + result_name(s.tiers[tier].name), kFixedMetricCount + model.tiers + tier});
   for (std::size_t i = 0; i < s.intermediaries.size(); ++i) {
     const int slot = kFixedMetricCount + 2 * model.tiers + 2 * static_cast<int>(i);
-    out.push_back({"won_" + slug(s.intermediaries[i].name), slot});
-    out.push_back({"commission_" + slug(s.intermediaries[i].name), slot + 1});
+    out.push_back({"won_" + result_name(s.intermediaries[i].name), slot});
+    out.push_back({"commission_" + result_name(s.intermediaries[i].name), slot + 1});
   }
   return out;
 }
 
 std::vector<std::string> series_names(const Model& model) {
   std::vector<std::string> names;
-  for (const Tier& tier : model.scenario->tiers) names.push_back("customers_" + slug(tier.name));
+  for (const Tier& tier : model.scenario->tiers)
+    names.push_back("customers_" + result_name(tier.name));
   names.push_back("customers");
   names.push_back("cash_cumulative");
   if (model.scenario->word_of_mouth) names.push_back("reputation_damage");

@@ -7,6 +7,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 
 #include "sim/model.hpp"
 #include "sim/report.hpp"
@@ -28,6 +29,16 @@ int run_command(const RunArguments& args) {
   if (args.paths) scenario.paths = *args.paths;
   if (args.seed) scenario.seed = *args.seed;
   const tenure::Model model = tenure::build_model(scenario);
+  // Every world's outcomes are kept (quantiles need them): refuse a run that cannot fit
+  // rather than fail half-way.
+  const double needed = static_cast<double>(tenure::result_bytes(model, scenario.paths));
+  const double available = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) *
+                           static_cast<double>(::sysconf(_SC_PAGE_SIZE));
+  if (available > 0 && needed > 0.8 * available)
+    throw std::runtime_error(fmt::format(
+        "{} paths need about {:.1f} GiB for their per-path results, more than 80% of this "
+        "machine's {:.1f} GiB of memory; run fewer paths (--paths)",
+        scenario.paths, needed / (1 << 30), available / (1 << 30)));
 
   tenure::RunOptions options;
   options.paths = scenario.paths;

@@ -44,6 +44,14 @@ std::string grouped(double x) {
   return (rounded < 0 ? "-" : "") + digits;
 }
 
+// A CSV field: quoted (with inner quotes doubled) when it holds a comma, quote or newline.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 std::string percent(double share) {
   return fmt::format("{:.1f}%", 100.0 * share);
 }
@@ -127,8 +135,9 @@ std::string summary_csv(const RunResults& r, const RunSummary& s) {
   for (std::size_t p = 0; p < r.policies().size(); ++p)
     for (std::size_t k = 0; k < r.metrics().size(); ++k) {
       const Summary& m = s.metrics[p][k];
-      out += fmt::format("{},{},{},{},{},{},{}", r.policies()[p], r.metrics()[k], number(m.mean),
-                         number(m.sd), number(m.se), number(m.ci95_low), number(m.ci95_high));
+      out += fmt::format("{},{},{},{},{},{},{}", csv_field(r.policies()[p]), r.metrics()[k],
+                         number(m.mean), number(m.sd), number(m.se), number(m.ci95_low),
+                         number(m.ci95_high));
       for (double q : m.quantiles) out += "," + number(q);
       out += fmt::format(",{},{}\n", number(m.es05), number(m.prob_negative));
     }
@@ -141,7 +150,7 @@ std::string periods_csv(const RunResults& r, const RunSummary& s) {
     for (int t = 1; t <= r.horizon(); ++t)
       for (std::size_t k = 0; k < r.series().size(); ++k) {
         const Band& b = s.series[p][k][t - 1];
-        out += fmt::format("{},{},{},{},{},{},{}\n", r.policies()[p], t, r.series()[k],
+        out += fmt::format("{},{},{},{},{},{},{}\n", csv_field(r.policies()[p]), t, r.series()[k],
                            number(b.mean), number(b.p05), number(b.p50), number(b.p95));
       }
   return out;

@@ -58,6 +58,12 @@ std::span<const double> RunResults::series(std::size_t policy, std::size_t serie
           static_cast<std::size_t>(paths_)};
 }
 
+std::size_t result_bytes(const Model& model, std::int64_t paths) {
+  const std::size_t per_path = model.policies.size() * (reported_metrics(model).size() +
+                                                        series_names(model).size() * model.horizon);
+  return per_path * static_cast<std::size_t>(paths) * sizeof(double);
+}
+
 RunResults run_simulation(const Model& model, const RunOptions& options) {
   const std::vector<MetricSpec> reported = reported_metrics(model);
   RunResults results(

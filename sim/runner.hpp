@@ -54,6 +54,9 @@ class RunResults {
   std::vector<double> series_values_;  // [policy][series][period][path]
 };
 
+// Bytes the per-path results of a run of `paths` worlds take (they are kept for quantiles).
+std::size_t result_bytes(const Model& model, std::int64_t paths);
+
 // Simulates options.paths worlds under every policy of the model. Bit-identical results
 // for any thread count: each path's randomness depends only on (seed, path), and each
 // path writes only its own slots.

@@ -35,6 +35,18 @@ inline const char* to_string(PeriodUnit unit) {
   return "month";
 }
 
+// A name as it appears inside result column names (customers_end_<tier>, won_<source>):
+// lower case, anything but ASCII letters and digits replaced by '_'.
+inline std::string result_name(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    const bool digit = c >= '0' && c <= '9', lower = c >= 'a' && c <= 'z',
+               upper = c >= 'A' && c <= 'Z';
+    out += digit || lower ? c : upper ? static_cast<char>(c - 'A' + 'a') : '_';
+  }
+  return out;
+}
+
 struct Move {
   int to_tier = 0;           // index into Scenario::tiers
   double probability = 0.0;  // per period, among survivors of churn

@@ -752,19 +752,33 @@ std::optional<std::string> peek_name(const YAML::Node& node) {
 // Reports a name that an earlier element of the same list already used.
 class UniqueNames {
  public:
-  explicit UniqueNames(std::string kind) : kind_(std::move(kind)) {}
+  // `in_columns`: the name also becomes part of result column names, so two names that
+  // differ only in case or punctuation would collide there.
+  explicit UniqueNames(std::string kind, bool in_columns = false)
+      : kind_(std::move(kind)), in_columns_(in_columns) {}
   void check(Problems& problems, const std::string& name, const std::string& path,
              const YAML::Mark& mark) {
     const auto [seen, inserted] = first_.emplace(name, std::pair(path, mark.line + 1));
-    if (!inserted)
+    if (!inserted) {
       problems.add(mark, fmt::format("duplicate {} name '{}' at {}: {} (line {}) already has it; "
                                      "names must be unique",
                                      kind_, name, path, seen->second.first, seen->second.second));
+      return;
+    }
+    if (!in_columns_) return;
+    const auto [other, fresh] = columns_.emplace(result_name(name), std::pair(name, path));
+    if (!fresh)
+      problems.add(mark, fmt::format("{} name '{}' at {} and '{}' at {} both appear as '{}' in "
+                                     "result column names; rename one",
+                                     kind_, name, path, other->second.first, other->second.second,
+                                     other->first));
   }
 
  private:
   std::string kind_;
+  bool in_columns_;
   std::map<std::string, std::pair<std::string, int>> first_;
+  std::map<std::string, std::pair<std::string, std::string>> columns_;
 };
 
 TierNames read_tiers(Problems& problems, MapReader& top, Scenario& s) {
@@ -783,7 +797,7 @@ TierNames read_tiers(Problems& problems, MapReader& top, Scenario& s) {
     if (name) names.index.emplace(*name, static_cast<int>(names.names.size()) - 1);
   }
 
-  UniqueNames unique("tier");
+  UniqueNames unique("tier", true);
   for (std::size_t i = 0; i < items->size(); ++i) {
     const Item& item = (*items)[i];
     MapReader t(problems, item, kTierKeys);
@@ -1326,7 +1340,7 @@ std::vector<Intermediary> read_intermediaries(Problems& problems, MapReader& top
     problems.add(list->mark,
                  "intermediaries' customers are split over tiers by "
                  "acquisition.new_customer_mix, so they need an 'acquisition' section");
-  UniqueNames unique("intermediary");
+  UniqueNames unique("intermediary", true);
   for (const Item& item : *items) {
     MapReader r(problems, item, {"name", "prospects", "conversion", "commission"});
     if (!r.valid()) continue;

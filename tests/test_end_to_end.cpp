@@ -142,6 +142,17 @@ TEST_F(EndToEnd, FailedRunLeavesEarlierResultsUntouched) {
   EXPECT_EQ(read_text(out / "summary.json"), before);
 }
 
+TEST_F(EndToEnd, RunTooLargeForMemoryIsRefusedBeforeItStarts) {
+  const fs::path out = scratch_ / "huge";
+  const Outcome run =
+      run_tenure("run " + std::string(TENURE_SOURCE_DIR) +
+                     "/scenarios/baseline.yaml --paths 100000000 --out " + out.string(),
+                 scratch_);
+  EXPECT_NE(run.status, 0);
+  EXPECT_THAT(run.err, HasSubstr("run fewer paths"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(EndToEnd, ValidateAcceptsShippedScenarioAndHelpAndVersionWork) {
   const Outcome ok = run_tenure(
       "validate " + std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml", scratch_);

@@ -177,6 +177,18 @@ TEST(ScenarioMechanisms, IntermediariesNeedUniqueNamesAndAMix) {
               ElementsAre(HasSubstr("did you mean 'commission'?")));
 }
 
+TEST(ScenarioMechanisms, NamesMustNotCollideInResultColumns) {
+  const std::string twice =
+      edit("  - {name: estate agents, prospects: 5, conversion: 0.4, commission: 300}\n",
+           "  - {name: estate agents, prospects: 5, conversion: 0.4, commission: 300}\n"
+           "  - {name: Estate_Agents, prospects: 2, conversion: 0.4}\n");
+  EXPECT_THAT(
+      problems(twice),
+      ElementsAre("m.yaml:28:12: intermediary name 'Estate_Agents' at intermediaries[1] and "
+                  "'estate agents' at intermediaries[0] both appear as 'estate_agents' in "
+                  "result column names; rename one"));
+}
+
 TEST(ScenarioMechanisms, ShippedMechanismScenariosLoad) {
   for (const char* name : {"law-firm", "concession", "bank-referrals", "retention-uplift"}) {
     SCOPED_TRACE(name);

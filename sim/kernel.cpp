@@ -21,7 +21,8 @@ std::vector<MetricSpec> reported_metrics(const Model& model) {
                                  {"cash_trough", kCashTrough},
                                  {"acquisition_spend", kAcquisitionSpend},
                                  {"retention_spend", kRetentionSpend},
-                                 {"equity_end", kEquityEnd}};
+                                 {"equity_end", kEquityEnd},
+                                 {"npv_with_equity", kNpvWithEquity}};
   if (s.service)
     out.insert(out.end(), {{"failures", kFailures},
                            {"recoveries_offered", kRecoveriesOffered},
@@ -466,6 +467,7 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
   out[kAcquisitionSpend] = acquisition_total;
   out[kRetentionSpend] = retention_total;
   out[kEquityEnd] = equity;
+  out[kNpvWithEquity] = npv + equity;
   out[kPoolEnd] = static_cast<double>(pool);
   for (int tier = 0; tier < m.tiers; ++tier)
     out[kFixedMetricCount + tier] = w.result.series[tier * m.horizon + (m.horizon - 1)];

@@ -10,7 +10,7 @@
 
 namespace tenure {
 
-// Per-path outcomes, by slot in PathResult::metrics. The first nine are always reported,
+// Per-path outcomes, by slot in PathResult::metrics. The first ten are always reported,
 // in this order; the others only when the scenario uses the mechanism they measure.
 // Per-tier and per-source slots follow kFixedMetricCount.
 enum Metric : int {
@@ -23,6 +23,7 @@ enum Metric : int {
   kAcquisitionSpend,   // undiscounted paid-acquisition spend over the horizon
   kRetentionSpend,     // undiscounted retention spend over the horizon
   kEquityEnd,          // present value of the base left at the end (see Model)
+  kNpvWithEquity,      // npv + equity_end: the horizon's cash and the value of the base left
   kFailures,           // service failures
   kRecoveriesOffered,  // failures offered a concession
   kConcessionsPaid,    // money paid in concessions
@@ -42,7 +43,7 @@ struct MetricSpec {
   int slot = 0;
 };
 
-// The metrics a scenario reports: the nine always-on ones first (slot == index), then
+// The metrics a scenario reports: the ten always-on ones first (slot == index), then
 // those of the mechanisms it uses, then customers_end_<tier>, npv_<tier> (the tier's
 // discounted margins less cost to serve), then won_<source> and commission_<source> for
 // each intermediary.

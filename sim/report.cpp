@@ -81,10 +81,15 @@ RunSummary summarize_run(const RunResults& r) {
       }
     }
     if (out.metrics[p][kNpv].mean > out.metrics[out.best_policy][kNpv].mean) out.best_policy = p;
+    if (out.metrics[p][kNpvWithEquity].mean >
+        out.metrics[out.best_with_equity][kNpvWithEquity].mean)
+      out.best_with_equity = p;
   }
-  for (std::size_t a = 0; a < policies; ++a)
-    for (std::size_t b = a + 1; b < policies; ++b)
-      out.comparisons.push_back({a, b, compare_paired(r.metric(a, kNpv), r.metric(b, kNpv))});
+  for (const std::size_t metric : {std::size_t{kNpv}, std::size_t{kNpvWithEquity}})
+    for (std::size_t a = 0; a < policies; ++a)
+      for (std::size_t b = a + 1; b < policies; ++b)
+        out.comparisons.push_back(
+            {a, b, metric, compare_paired(r.metric(a, metric), r.metric(b, metric))});
   return out;
 }
 
@@ -97,6 +102,7 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
   j["period"] = to_string(scenario.period);
   j["discount_rate"] = scenario.discount_rate;
   j["best_policy"] = r.policies()[s.best_policy];
+  j["best_policy_with_equity"] = r.policies()[s.best_with_equity];
   j["policies"] = nlohmann::ordered_json::array();
   for (std::size_t p = 0; p < r.policies().size(); ++p) {
     nlohmann::ordered_json policy;
@@ -116,13 +122,13 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
     nlohmann::ordered_json cj;
     cj["a"] = r.policies()[c.a];
     cj["b"] = r.policies()[c.b];
-    cj["metric"] = "npv";
-    cj["mean_difference"] = c.npv.mean_difference;
-    cj["se"] = c.npv.se;
-    cj["ci95_low"] = c.npv.ci95_low;
-    cj["ci95_high"] = c.npv.ci95_high;
-    cj["share_a_better"] = c.npv.share_a_better;
-    cj["share_b_better"] = c.npv.share_b_better;
+    cj["metric"] = r.metrics()[c.metric];
+    cj["mean_difference"] = c.difference.mean_difference;
+    cj["se"] = c.difference.se;
+    cj["ci95_low"] = c.difference.ci95_low;
+    cj["ci95_high"] = c.difference.ci95_high;
+    cj["share_a_better"] = c.difference.share_a_better;
+    cj["share_b_better"] = c.difference.share_b_better;
     j["comparisons"].push_back(std::move(cj));
   }
   return j.dump(2) + "\n";
@@ -172,18 +178,43 @@ std::string text_report(const Scenario& scenario, const RunResults& r, const Run
                        grouped(s.metrics[p][kCustomersEnd].mean),
                        grouped(s.metrics[p][kAcquired].mean), grouped(s.metrics[p][kChurned].mean));
   }
+  // Every other metric, one row each, means per world side by side.
+  std::size_t name_width = 6;
+  for (const auto& name : r.metrics()) name_width = std::max(name_width, name.size());
+  std::size_t column = 13;
+  for (const auto& name : r.policies()) column = std::max(column, name.size());
+  out += fmt::format("\n{:<{}}", "mean per world", name_width);
+  for (const auto& name : r.policies()) out += fmt::format("  {:>{}}", name, column);
+  out += '\n';
+  for (std::size_t k = 0; k < r.metrics().size(); ++k) {
+    if (k == kNpv || k == kCustomersEnd || k == kAcquired || k == kChurned) continue;
+    out += fmt::format("{:<{}}", r.metrics()[k], name_width);
+    for (std::size_t p = 0; p < r.policies().size(); ++p)
+      out += fmt::format("  {:>{}}", grouped(s.metrics[p][k].mean), column);
+    out += '\n';
+  }
+  // The best policy against each other one, paired on the same worlds.
+  auto versus_best = [&](std::size_t metric, std::size_t best, const char* label) {
+    for (const PolicyComparison& c : s.comparisons) {
+      if (c.metric != metric || (c.a != best && c.b != best)) continue;
+      const bool best_is_a = c.a == best;
+      const PairedComparison& d = c.difference;
+      const double sign = best_is_a ? 1.0 : -1.0;
+      out +=
+          fmt::format("  vs {}: {} {} higher (95% CI {} to {}), better in {} of worlds\n",
+                      r.policies()[best_is_a ? c.b : c.a], label, grouped(sign * d.mean_difference),
+                      grouped(best_is_a ? d.ci95_low : -d.ci95_high),
+                      grouped(best_is_a ? d.ci95_high : -d.ci95_low),
+                      percent(best_is_a ? d.share_a_better : d.share_b_better));
+    }
+  };
   out += fmt::format("\nbest by mean NPV: {}\n", r.policies()[s.best_policy]);
-  for (const PolicyComparison& c : s.comparisons) {
-    if (c.a != s.best_policy && c.b != s.best_policy) continue;
-    const bool best_is_a = c.a == s.best_policy;
-    const std::size_t other = best_is_a ? c.b : c.a;
-    const double sign = best_is_a ? 1.0 : -1.0;
-    const double low = sign > 0 ? c.npv.ci95_low : -c.npv.ci95_high;
-    const double high = sign > 0 ? c.npv.ci95_high : -c.npv.ci95_low;
-    out += fmt::format("  vs {}: NPV {} higher (95% CI {} to {}), better in {} of worlds\n",
-                       r.policies()[other], grouped(sign * c.npv.mean_difference), grouped(low),
-                       grouped(high),
-                       percent(best_is_a ? c.npv.share_a_better : c.npv.share_b_better));
+  versus_best(kNpv, s.best_policy, "NPV");
+  if (s.best_with_equity != s.best_policy) {
+    out += fmt::format(
+        "best counting the value of the customers left at the end (npv_with_equity): {}\n",
+        r.policies()[s.best_with_equity]);
+    versus_best(kNpvWithEquity, s.best_with_equity, "NPV with equity");
   }
   return out;
 }

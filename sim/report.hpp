@@ -18,15 +18,18 @@ struct Band {
 };
 
 struct PolicyComparison {
-  std::size_t a = 0, b = 0;  // policy indices, a < b
-  PairedComparison npv;      // a minus b
+  std::size_t a = 0, b = 0;     // policy indices, a < b
+  std::size_t metric = 0;       // kNpv or kNpvWithEquity
+  PairedComparison difference;  // a minus b
 };
 
 struct RunSummary {
   std::vector<std::vector<Summary>> metrics;           // [policy][metric]
   std::vector<std::vector<std::vector<Band>>> series;  // [policy][series][period - 1]
-  std::vector<PolicyComparison> comparisons;           // every pair of policies, on NPV
+  std::vector<PolicyComparison> comparisons;           // every pair of policies, on NPV and on
+                                                       // NPV with the equity of the base left
   std::size_t best_policy = 0;                         // highest mean NPV
+  std::size_t best_with_equity = 0;                    // highest mean npv_with_equity
 };
 
 RunSummary summarize_run(const RunResults& results);

@@ -66,8 +66,8 @@ TEST_F(EndToEnd, EveryShippedScenarioRuns) {
     EXPECT_EQ(summary["paths"], 300);
     ASSERT_FALSE(summary["policies"].empty());
     for (const auto& policy : summary["policies"]) {
-      for (const char* metric :
-           {"npv", "profit", "customers_end", "acquired", "churned", "cash_trough"}) {
+      for (const char* metric : {"npv", "profit", "customers_end", "acquired", "churned",
+                                 "cash_trough", "npv_with_equity"}) {
         const auto& m = policy["metrics"][metric];
         for (const char* field :
              {"mean", "sd", "se", "ci95_low", "ci95_high", "p01", "p05", "p10", "p25", "p50", "p75",

@@ -39,9 +39,13 @@ std::string number(double x) {
 std::string grouped(double x) {
   if (!std::isfinite(x)) return "n/a";
   const long long rounded = std::llround(x);
-  std::string digits = std::to_string(rounded < 0 ? -rounded : rounded);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return (rounded < 0 ? "-" : "") + digits;
+  const std::string digits = std::to_string(rounded < 0 ? -rounded : rounded);
+  std::string out = rounded < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 // A CSV field: quoted (with inner quotes doubled) when it holds a comma, quote or newline.
@@ -144,7 +148,7 @@ std::string summary_csv(const RunResults& r, const RunSummary& s) {
       out += fmt::format("{},{},{},{},{},{},{}", csv_field(r.policies()[p]), r.metrics()[k],
                          number(m.mean), number(m.sd), number(m.se), number(m.ci95_low),
                          number(m.ci95_high));
-      for (double q : m.quantiles) out += "," + number(q);
+      for (double q : m.quantiles) out += fmt::format(",{}", number(q));
       out += fmt::format(",{},{}\n", number(m.es05), number(m.prob_negative));
     }
   return out;

@@ -94,15 +94,6 @@ double line_spend(const SpendLine& line, double budget, double budget_multiplier
   return 0.0;
 }
 
-// Splits n customers over the churn classes by their shares into w.class_draw.
-void split_over_classes(RandomStream& rng, std::int64_t n, const std::vector<double>& class_share,
-                        Workspace& w) {
-  const std::span<const double> shares(class_share.data(), class_share.size() - 1);
-  w.class_draw[class_share.size() - 1] =
-      multinomial(rng, n, shares, {w.class_draw.data(), shares.size()});
-  w.draws += shares.size();
-}
-
 double weight_of(const std::vector<double>* weights, int tier) {
   return (weights == nullptr || weights->empty()) ? 1.0 : (*weights)[tier];
 }
@@ -124,16 +115,21 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
     for (int i = 0; i < m.classes * cells; ++i) n += first[i];
     return n;
   };
-  // Adds n new customers of a tier at tenure 0, split over churn classes.
-  auto join = [&](RandomStream& rng, int tier, std::int64_t n) {
+  // Adds n customers of a tier at tenure cell tau, split over the churn classes by their
+  // shares (a multinomial; no draw without heterogeneity).
+  auto place = [&](RandomStream& rng, int tier, std::int64_t n, int tau) {
     if (n == 0) return;
     if (m.classes == 1) {
-      w.counts[cell_index(tier, 0)] += n;
+      w.counts[cell_index(tier, tau)] += n;
       return;
     }
-    split_over_classes(rng, n, m.class_share[tier], w);
+    const std::vector<double>& share = m.class_share[tier];
+    const std::span<const double> first(share.data(), share.size() - 1);
+    w.class_draw[share.size() - 1] =
+        multinomial(rng, n, first, {w.class_draw.data(), first.size()});
+    w.draws += first.size();
     for (int c = 0; c < m.classes; ++c)
-      w.counts[cell_index(tier * m.classes + c, 0)] += w.class_draw[c];
+      w.counts[cell_index(tier * m.classes + c, tau)] += w.class_draw[c];
   };
   double* out = w.result.metrics.data();
   std::fill(w.result.metrics.begin(), w.result.metrics.end(), 0.0);
@@ -142,15 +138,8 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
   // floor; with churn classes they are split across classes at random.
   std::fill(w.counts.begin(), w.counts.end(), 0);
   for (int tier = 0; tier < m.tiers; ++tier) {
-    const std::int64_t initial = s.tiers[tier].initial_customers;
-    if (m.classes == 1) {
-      w.counts[cell_index(tier, last_cell)] = initial;
-      continue;
-    }
     RandomStream rng(seed, path, Stream::churn_classes, 0, tier);
-    split_over_classes(rng, initial, m.class_share[tier], w);
-    for (int c = 0; c < m.classes; ++c)
-      w.counts[cell_index(tier * m.classes + c, last_cell)] = w.class_draw[c];
+    place(rng, tier, s.tiers[tier].initial_customers, last_cell);
   }
 
   const double* discount = m.discount_factor.data();
@@ -267,7 +256,7 @@ void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::
     if (by_mix > 0 || s.referrals) {
       RandomStream class_rng(seed, path, Stream::churn_classes, t, 0);
       for (int tier = 0; tier < m.tiers; ++tier)
-        join(class_rng, tier, w.tier_draw[tier] + w.tier_referred[tier]);
+        place(class_rng, tier, w.tier_draw[tier] + w.tier_referred[tier], 0);
     }
 
     // 4. Revenue and cost to serve of the active customers (start of period plus new);

@@ -22,6 +22,7 @@ struct RunArguments {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   std::string out;
+  std::optional<double> precision;  // 95% half-width of mean NPV to reach, paths as the cap
 };
 
 int run_command(const RunArguments& args) {
@@ -50,10 +51,14 @@ int run_command(const RunArguments& args) {
       std::fprintf(stderr, "\r  simulated %lld / %lld paths", static_cast<long long>(done),
                    static_cast<long long>(total));
     };
-  const tenure::RunResults results = tenure::run_simulation(model, options);
+  std::optional<tenure::PrecisionRun> precise;
+  if (args.precision) precise.emplace(tenure::run_to_precision(model, options, *args.precision));
+  const tenure::RunResults results =
+      precise ? std::move(precise->results) : tenure::run_simulation(model, options);
   if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
 
-  const tenure::RunSummary summary = tenure::summarize_run(results);
+  tenure::RunSummary summary = tenure::summarize_run(results);
+  if (precise) summary.precision = {precise->target, precise->achieved, precise->reached};
   const std::filesystem::path out = args.out.empty()
                                         ? std::filesystem::path("results") / scenario.name
                                         : std::filesystem::path(args.out);
@@ -79,6 +84,10 @@ int main(int argc, char** argv) {
   run->add_option("--threads", run_args.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   run->add_option("--out", run_args.out, "Results folder (default: results/<scenario name>)");
+  run->add_option("--precision", run_args.precision,
+                  "Run until every policy's mean NPV is known to +/- this amount (95% CI); "
+                  "--paths (or the file's paths) is then the cap")
+      ->check(CLI::PositiveNumber);
 
   std::string validate_file;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without running it");

@@ -105,6 +105,13 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
   j["horizon"] = scenario.horizon;
   j["period"] = to_string(scenario.period);
   j["discount_rate"] = scenario.discount_rate;
+  if (s.precision) {
+    nlohmann::ordered_json precision;
+    precision["npv_ci95_half_width_target"] = s.precision->target;
+    precision["npv_ci95_half_width"] = s.precision->achieved;
+    precision["reached"] = s.precision->reached;
+    j["precision"] = std::move(precision);
+  }
   j["best_policy"] = r.policies()[s.best_policy];
   j["best_policy_with_equity"] = r.policies()[s.best_with_equity];
   j["policies"] = nlohmann::ordered_json::array();
@@ -167,8 +174,17 @@ std::string periods_csv(const RunResults& r, const RunSummary& s) {
 }
 
 std::string text_report(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
-  std::string out = fmt::format("{}: {} paths, {} {}s, seed {}\n\n", scenario.name, r.paths(),
+  std::string out = fmt::format("{}: {} paths, {} {}s, seed {}\n", scenario.name, r.paths(),
                                 scenario.horizon, to_string(scenario.period), scenario.seed);
+  if (s.precision && s.precision->reached)
+    out += fmt::format("precision reached: every policy's mean NPV within +/- {} (95%)\n",
+                       grouped(s.precision->achieved));
+  else if (s.precision)
+    out += fmt::format(
+        "precision NOT reached: the cap of {} paths left a 95% interval of +/- {} on mean NPV, "
+        "wider than the +/- {} asked for; raise --paths\n",
+        r.paths(), grouped(s.precision->achieved), grouped(s.precision->target));
+  out += '\n';
   std::size_t width = 6;
   for (const auto& name : r.policies()) width = std::max(width, name.size());
   out += fmt::format("{:<{}}  {:>13}  {:>11}  {:>13}  {:>13}  {:>7}  {:>10}  {:>9}  {:>9}\n",

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,12 @@ struct RunSummary {
                                                        // NPV with the equity of the base left
   std::size_t best_policy = 0;                         // highest mean NPV
   std::size_t best_with_equity = 0;                    // highest mean npv_with_equity
+  // Set when the run was asked for a precision (run_to_precision).
+  struct Precision {
+    double target = 0.0, achieved = 0.0;
+    bool reached = false;
+  };
+  std::optional<Precision> precision;
 };
 
 RunSummary summarize_run(const RunResults& results);

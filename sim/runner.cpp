@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,6 +57,48 @@ std::span<const double> RunResults::series(std::size_t policy, std::size_t serie
                                            int period) const {
   return {series_values_.data() + series_offset(policy, series, period),
           static_cast<std::size_t>(paths_)};
+}
+
+namespace {
+
+// Widest 95% half-width of the mean NPV over the policies: z * sd / sqrt(n).
+double widest_npv_half_width(const RunResults& results) {
+  double widest = 0.0;
+  for (std::size_t p = 0; p < results.policies().size(); ++p) {
+    const auto npv = results.metric(p, 0);  // npv is always the first metric
+    double mean = 0.0, m2 = 0.0;
+    for (std::size_t i = 0; i < npv.size(); ++i) {
+      const double delta = npv[i] - mean;
+      mean += delta / static_cast<double>(i + 1);
+      m2 += delta * (npv[i] - mean);
+    }
+    const double n = static_cast<double>(npv.size());
+    const double se = n > 1 ? std::sqrt(m2 / (n - 1) / n) : 0.0;
+    widest = std::max(widest, 1.959963984540054 * se);
+  }
+  return widest;
+}
+
+}  // namespace
+
+PrecisionRun run_to_precision(const Model& model, const RunOptions& options, double half_width) {
+  RunOptions pilot = options;
+  pilot.paths = std::min<std::int64_t>(1000, options.paths);
+  RunResults results = run_simulation(model, pilot);
+  double achieved = widest_npv_half_width(results);
+  // The half-width shrinks as 1 / sqrt(n): ask for n (achieved / target)^2, plus 10%, and
+  // repeat in the rare case the estimate falls short, until reached or capped.
+  while (achieved > half_width && results.paths() < options.paths) {
+    const double ratio = achieved / half_width;
+    const double wanted = 1.1 * static_cast<double>(results.paths()) * ratio * ratio;
+    RunOptions next = options;
+    next.paths = std::min<std::int64_t>(
+        options.paths,
+        std::max<std::int64_t>(results.paths() + 1, static_cast<std::int64_t>(std::ceil(wanted))));
+    results = run_simulation(model, next);
+    achieved = widest_npv_half_width(results);
+  }
+  return {std::move(results), half_width, achieved, achieved <= half_width};
 }
 
 std::size_t result_bytes(const Model& model, std::int64_t paths) {

@@ -54,6 +54,20 @@ class RunResults {
   std::vector<double> series_values_;  // [policy][series][period][path]
 };
 
+// Runs until the 95% confidence interval of every policy's mean NPV is no wider than
+// +/- `half_width`, or until `options.paths` (the cap) worlds, whichever comes first.
+// A pilot of min(1000, cap) worlds estimates the spread; the run is then repeated with the
+// number of worlds the estimate asks for, until reached or capped (worlds are keyed by
+// index, so the first ones come out identical and the result is as deterministic as a
+// fixed-size run).
+struct PrecisionRun {
+  RunResults results;
+  double target = 0.0;    // the half-width asked for
+  double achieved = 0.0;  // the widest half-width among the policies
+  bool reached = false;   // false: the cap won
+};
+PrecisionRun run_to_precision(const Model& model, const RunOptions& options, double half_width);
+
 // Bytes the per-path results of a run of `paths` worlds take (they are kept for quantiles).
 std::size_t result_bytes(const Model& model, std::int64_t paths);
 

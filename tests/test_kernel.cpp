@@ -7,6 +7,7 @@
 #include "sim/model.hpp"
 #include "sim/report.hpp"
 #include "sim/runner.hpp"
+#include "sim/statistics.hpp"
 
 namespace tenure {
 namespace {
@@ -128,6 +129,42 @@ TEST(Kernel, CashFlowIdentityWithoutRandomness) {
   EXPECT_NEAR(r.metric(0, kNpv)[0], expected, 1e-9 * std::abs(expected));
   EXPECT_EQ(r.metric(0, kCustomersEnd)[2], 100.0);
   EXPECT_EQ(r.metric(0, kCashTrough)[1], trough);
+}
+
+}  // namespace
+}  // namespace tenure
+
+namespace tenure {
+namespace {
+
+// Run to a precision: reached with fewer worlds than the cap when the target is loose, the
+// cap reported when it is not, and the worlds it ran are the same as a fixed-size run's.
+TEST(Kernel, RunToPrecisionStopsAtTargetOrCap) {
+  const Scenario s = small_business();
+  const Model model = build_model(s);
+  RunOptions options;
+  options.paths = 20000;
+  options.seed = 5;
+  const RunResults fixed = run_simulation(model, [&] {
+    RunOptions o = options;
+    o.paths = 1000;
+    return o;
+  }());
+  const double pilot_half_width = kZ95 * summarize(fixed.metric(0, kNpv)).se;
+
+  const PrecisionRun loose = run_to_precision(model, options, 0.5 * pilot_half_width);
+  EXPECT_TRUE(loose.reached);
+  EXPECT_LE(loose.achieved, loose.target);
+  EXPECT_GT(loose.results.paths(), 1000);
+  EXPECT_LT(loose.results.paths(), options.paths);
+  for (std::int64_t path = 0; path < 1000; ++path)
+    EXPECT_EQ(loose.results.metric(1, kNpv)[path], fixed.metric(1, kNpv)[path]);
+
+  options.paths = 2000;
+  const PrecisionRun capped = run_to_precision(model, options, 0.01 * pilot_half_width);
+  EXPECT_FALSE(capped.reached);
+  EXPECT_EQ(capped.results.paths(), 2000);
+  EXPECT_GT(capped.achieved, capped.target);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "sim/kernel.hpp"
+#include "sim/statistics.hpp"
 
 namespace tenure {
 
@@ -61,21 +62,11 @@ std::span<const double> RunResults::series(std::size_t policy, std::size_t serie
 
 namespace {
 
-// Widest 95% half-width of the mean NPV over the policies: z * sd / sqrt(n).
+// Widest 95% half-width of the mean NPV over the policies.
 double widest_npv_half_width(const RunResults& results) {
   double widest = 0.0;
-  for (std::size_t p = 0; p < results.policies().size(); ++p) {
-    const auto npv = results.metric(p, 0);  // npv is always the first metric
-    double mean = 0.0, m2 = 0.0;
-    for (std::size_t i = 0; i < npv.size(); ++i) {
-      const double delta = npv[i] - mean;
-      mean += delta / static_cast<double>(i + 1);
-      m2 += delta * (npv[i] - mean);
-    }
-    const double n = static_cast<double>(npv.size());
-    const double se = n > 1 ? std::sqrt(m2 / (n - 1) / n) : 0.0;
-    widest = std::max(widest, 1.959963984540054 * se);
-  }
+  for (std::size_t p = 0; p < results.policies().size(); ++p)  // npv is always metric 0
+    widest = std::max(widest, kZ95 * summarize(results.metric(p, 0)).se);
   return widest;
 }
 

@@ -40,7 +40,7 @@ bench: build
 	./$(BUILD_DIR)/tenure_bench --benchmark_min_time=0.2
 
 format:
-	clang-format -i sim/*.cpp sim/*.hpp tests/*.cpp bench/*.cpp
+	clang-format -i sim/*.cpp sim/*.hpp tests/*.cpp tests/*.hpp bench/*.cpp
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/scenario_yaml.hpp"
+#include "tests/scenario_text.hpp"
 
 namespace tenure {
 namespace {
@@ -48,22 +49,11 @@ const std::string kValid =
 
 // kValid with `from` replaced by `to`; `from` must occur exactly once.
 std::string edit(const std::string& from, const std::string& to, std::string text = kValid) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << "not found: " << from;
-  EXPECT_EQ(text.find(from, at + 1), std::string::npos) << "not unique: " << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
+  return test::replace_once(std::move(text), from, to);
 }
 
-// Every diagnostic as "FILE:LINE:COLUMN: message"; empty if the text parses.
 std::vector<std::string> problems(const std::string& yaml) {
-  std::vector<std::string> out;
-  try {
-    parse_scenario(yaml, "test.yaml");
-  } catch (const ScenarioError& error) {
-    for (const Diagnostic& d : error.diagnostics()) out.push_back(format_diagnostic(d));
-  }
-  return out;
+  return test::diagnostics_of(yaml, "test.yaml");
 }
 
 // The one diagnostic of a text that should have exactly one.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/scenario_yaml.hpp"
+#include "tests/scenario_text.hpp"
 
 namespace tenure {
 namespace {
@@ -51,22 +52,13 @@ const std::string kFull =
     "    recovery_tiers: [gold]\n"                     // 34
     "    referral: {per_customer: 2}\n";               // 35
 
+// kFull with `from` replaced by `to`; `from` must occur exactly once.
 std::string edit(const std::string& from, const std::string& to, std::string text = kFull) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << "not found: " << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
+  return test::replace_once(std::move(text), from, to);
 }
 
 std::vector<std::string> problems(const std::string& yaml) {
-  try {
-    parse_scenario(yaml, "m.yaml");
-  } catch (const ScenarioError& error) {
-    std::vector<std::string> out;
-    for (const Diagnostic& d : error.diagnostics()) out.push_back(format_diagnostic(d));
-    return out;
-  }
-  return {};
+  return test::diagnostics_of(yaml, "m.yaml");
 }
 
 TEST(ScenarioMechanisms, EveryKeyIsRead) {

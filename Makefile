@@ -10,7 +10,7 @@ PACKAGES := build-essential cmake pkg-config libeigen3-dev libtbb-dev libyaml-cp
             libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev \
             librandom123-dev libboost-dev libfmt-dev
 
-.PHONY: all setup configure build run test bench format clean
+.PHONY: all setup configure build run test bench golden format clean
 
 all: build
 
@@ -38,6 +38,10 @@ test: build
 
 bench: build
 	./$(BUILD_DIR)/tenure_bench --benchmark_min_time=0.2
+
+# Regenerates tests/golden/ (only in a commit that means to change the numbers).
+golden: build
+	tests/golden/update.sh $(BUILD_DIR)/tenure
 
 format:
 	clang-format -i sim/*.cpp sim/*.hpp tests/*.cpp tests/*.hpp bench/*.cpp

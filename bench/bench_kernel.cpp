@@ -42,12 +42,14 @@ double since(std::chrono::steady_clock::time_point start) {
 void BM_KernelBaselineOneThread(benchmark::State& state) {
   const tenure::Model& model = baseline().model;
   tenure::Workspace workspace(model);
+  tenure::World world;
   std::uint64_t path = 0;
   std::int64_t path_periods = 0;
   const auto start = std::chrono::steady_clock::now();
   for (auto _ : state) {
-    for (std::size_t policy = 0; policy < model.policies.size(); ++policy) {
-      tenure::simulate_path(model, policy, 42, path, workspace);
+    tenure::build_world(model, 42, path, world);
+    for (const tenure::PolicyPlan& plan : model.policies) {
+      tenure::simulate_path(model, world, plan, workspace);
       benchmark::DoNotOptimize(workspace.result.metrics.data());
       path_periods += model.horizon;
     }

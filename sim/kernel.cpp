@@ -12,7 +12,7 @@
 namespace tenure {
 
 std::vector<MetricSpec> reported_metrics(const Model& model) {
-  const Scenario& s = *model.scenario;
+  const Parameters& s = model.parameters;
   std::vector<MetricSpec> out = {{"npv", kNpv},
                                  {"profit", kProfit},
                                  {"customers_end", kCustomersEnd},
@@ -50,34 +50,64 @@ std::vector<MetricSpec> reported_metrics(const Model& model) {
 
 std::vector<std::string> series_names(const Model& model) {
   std::vector<std::string> names;
-  for (const Tier& tier : model.scenario->tiers)
+  for (const Tier& tier : model.parameters.tiers)
     names.push_back("customers_" + result_name(tier.name));
   names.push_back("customers");
   names.push_back("cash_cumulative");
-  if (model.scenario->word_of_mouth) names.push_back("reputation_damage");
-  if (model.scenario->prospect_pool) names.push_back("prospect_pool");
+  if (model.parameters.word_of_mouth) names.push_back("reputation_damage");
+  if (model.parameters.prospect_pool) names.push_back("prospect_pool");
   return names;
 }
 
 Workspace::Workspace(const Model& model)
-    : counts(static_cast<std::size_t>(model.segments) * model.tenure_cells),
-      next(counts.size()),
-      tier_active(model.tiers),
+    : tier_active(model.tiers),
       tier_draw(model.tiers),
       tier_referred(model.tiers),
       class_draw(model.classes),
       tier_effect(model.tiers),
       tier_upgrade(model.tiers) {
+  state.counts.resize(static_cast<std::size_t>(model.segments) * model.tenure_cells);
+  state.next.resize(state.counts.size());
   std::size_t most_moves = 0;
   for (const auto& moves : model.move_probability) most_moves = std::max(most_moves, moves.size());
   move_draw.resize(most_moves);
   move_now.resize(most_moves);
   result.metrics.resize(kFixedMetricCount + 2 * model.tiers +
-                        2 * model.scenario->intermediaries.size());
+                        2 * model.parameters.intermediaries.size());
   result.series.resize(series_names(model).size() * model.horizon);
 }
 
 namespace {
+
+// One period of one path: what every step reads and writes.
+struct Period {
+  const Model& m;
+  const World& world;
+  const PolicyStep& split;  // the policy's step in force
+  const Environment& env;   // this period's multipliers
+  int t;
+  Workspace& w;
+
+  std::size_t ti() const { return static_cast<std::size_t>(t - 1); }
+  std::size_t cell(int segment, int tau) const {
+    return static_cast<std::size_t>(segment) * m.tenure_cells + tau;
+  }
+  RandomStream stream(Stream kind, std::uint64_t subject) const {
+    return RandomStream(world.seed, world.index, kind, static_cast<std::uint64_t>(t), subject);
+  }
+  double* out() const { return w.result.metrics.data(); }
+};
+
+std::size_t cell_index(const Model& m, int segment, int tau) {
+  return static_cast<std::size_t>(segment) * m.tenure_cells + tau;
+}
+
+std::int64_t customers_in_tier(const Model& m, const PathState& state, int tier) {
+  const std::int64_t* first = &state.counts[cell_index(m, tier * m.classes, 0)];
+  std::int64_t n = 0;
+  for (int i = 0; i < m.classes * m.tenure_cells; ++i) n += first[i];
+  return n;
+}
 
 // Money spent on a policy line this period. `budget` already carries the budget shock;
 // amounts and per-customer lines are scaled by the same shock, so a budget cut cuts them too.
@@ -94,372 +124,428 @@ double line_spend(const SpendLine& line, double budget, double budget_multiplier
   return 0.0;
 }
 
-double weight_of(const std::vector<double>* weights, int tier) {
-  return (weights == nullptr || weights->empty()) ? 1.0 : (*weights)[tier];
+double weight_of(const std::vector<double>& weights, int tier) {
+  return weights.empty() ? 1.0 : weights[tier];
+}
+
+// Adds n customers of a tier at tenure cell tau, split over the churn classes by their
+// shares (a multinomial; no draw without heterogeneity).
+void place(const Model& m, Workspace& w, RandomStream& rng, int tier, std::int64_t n, int tau) {
+  if (n == 0) return;
+  if (m.classes == 1) {
+    w.state.counts[cell_index(m, tier, tau)] += n;
+    return;
+  }
+  const std::vector<double>& share = m.class_share[tier];
+  const std::span<const double> first(share.data(), share.size() - 1);
+  w.class_draw[share.size() - 1] = multinomial(rng, n, first, {w.class_draw.data(), first.size()});
+  w.draws += first.size();
+  for (int c = 0; c < m.classes; ++c)
+    w.state.counts[cell_index(m, tier * m.classes + c, tau)] += w.class_draw[c];
+}
+
+// Initial customers: tenure unknown, so they sit in the pooled last cell at the loyalty
+// floor; with churn classes they are split across classes at random.
+void start_path(const Model& m, const World& world, Workspace& w) {
+  const Parameters& s = m.parameters;
+  PathState& state = w.state;
+  std::fill(w.result.metrics.begin(), w.result.metrics.end(), 0.0);
+  // Every value back to its start; the cells keep their storage.
+  std::vector<std::int64_t> counts = std::move(state.counts), next = std::move(state.next);
+  state = PathState{};
+  state.counts = std::move(counts);
+  state.next = std::move(next);
+  std::fill(state.counts.begin(), state.counts.end(), 0);
+  for (int tier = 0; tier < m.tiers; ++tier) {
+    RandomStream rng(world.seed, world.index, Stream::churn_classes, 0, tier);
+    place(m, w, rng, tier, s.tiers[tier].initial_customers, m.tenure_cells - 1);
+  }
+  for (int tier = 0; tier < m.tiers; ++tier)
+    state.previous_revenue +=
+        static_cast<double>(s.tiers[tier].initial_customers) * s.tiers[tier].margin;
+  state.pool = static_cast<std::int64_t>(s.prospect_pool.value_or(0.0));
+}
+
+// 2. Budget and split: B_t is a fixed amount (with growth) or a share of last period's
+// revenue, times the budget shock. Counts the customers at the start of the period.
+void set_budget(Period& p) {
+  const Parameters& s = p.m.parameters;
+  PeriodFlows& f = p.w.flows;
+  f = PeriodFlows{};
+  f.budget = p.env.budget * (s.budget.share_of_revenue
+                                 ? *s.budget.share_of_revenue * p.w.state.previous_revenue
+                                 : p.m.base_budget[p.ti()]);
+  for (int tier = 0; tier < p.m.tiers; ++tier) {
+    p.w.tier_active[tier] = customers_in_tier(p.m, p.w.state, tier);
+    f.existing += p.w.tier_active[tier];
+  }
+  f.acquisition_spend = line_spend(p.split.acquisition, f.budget, p.env.budget, 0);
+  std::fill(p.w.tier_draw.begin(), p.w.tier_draw.end(), 0);
+  std::fill(p.w.tier_referred.begin(), p.w.tier_referred.end(), 0);
+}
+
+// 3a. Paid marketing: expected new customers response(effective spend), scaled by what is
+// left of the pool, by reputation damage and by the acquisition shock; a Poisson draw, or a
+// binomial from the pool when there is one (so it never exceeds the pool).
+void acquire_paid(Period& p) {
+  const Parameters& s = p.m.parameters;
+  if (!s.acquisition) return;
+  PathState& state = p.w.state;
+  // Geometric adstock: effective_t = A_t + adstock * effective_{t-1}.
+  state.effective_spend =
+      p.w.flows.acquisition_spend + s.acquisition->adstock * state.effective_spend;
+  double mean = expected_new_customers(s.acquisition->response, state.effective_spend) *
+                p.env.acquisition * (1.0 - state.reputation);
+  if (s.prospect_pool) mean *= static_cast<double>(state.pool) / *s.prospect_pool;
+  if (mean > 0.0) {
+    RandomStream rng = p.stream(Stream::acquisition, 0);
+    p.w.flows.by_mix = s.prospect_pool
+                           ? binomial(rng, state.pool, mean / static_cast<double>(state.pool))
+                           : poisson(rng, mean);
+    ++p.w.draws;
+  }
+  if (s.prospect_pool) state.pool -= p.w.flows.by_mix;
+}
+
+// Caps conversions by what is left of the pool (with a market) and takes them out of it.
+std::int64_t take_from_pool(const Parameters& s, PathState& state, std::int64_t won) {
+  if (!s.prospect_pool) return won;
+  won = std::min(won, state.pool);
+  state.pool -= won;
+  return won;
+}
+
+// 3b. Customer referrals: each customer of tier k refers Poisson(rate_k * uplift(f))
+// prospects, f the referral-program spend per existing customer; each converts with its
+// own probability and joins the referrer's tier.
+void acquire_referrals(Period& p) {
+  const Parameters& s = p.m.parameters;
+  if (!s.referrals) return;
+  const CustomerReferrals& r = *s.referrals;
+  PeriodFlows& f = p.w.flows;
+  const double program =
+      f.existing > 0 ? line_spend(p.split.referral, f.budget, p.env.budget, f.existing) : 0.0;
+  const double multiplier = uplift(
+      r.max_uplift, r.scale, f.existing > 0 ? program / static_cast<double>(f.existing) : 0.0);
+  std::int64_t won_total = 0;
+  for (int tier = 0; tier < p.m.tiers; ++tier) {
+    const double mean = static_cast<double>(p.w.tier_active[tier]) * r.rate[tier] * multiplier;
+    if (mean <= 0.0) continue;
+    RandomStream rng = p.stream(Stream::referrals, tier);
+    const std::int64_t prospects = poisson(rng, mean);
+    const std::int64_t won = take_from_pool(s, p.w.state, binomial(rng, prospects, r.conversion));
+    p.w.draws += 2;
+    p.w.tier_referred[tier] = won;
+    won_total += won;
+    p.out()[kReferred] += static_cast<double>(prospects);
+  }
+  p.out()[kReferralWon] += static_cast<double>(won_total);
+  f.referral_cost = program + static_cast<double>(won_total) * r.reward;
+  p.out()[kReferralCost] += f.referral_cost;
+  p.w.state.acquired += won_total;
+}
+
+// 3c. Intermediaries: Poisson referred prospects, binomial conversions, a commission each.
+void acquire_intermediaries(Period& p) {
+  const std::vector<Intermediary>& sources = p.m.parameters.intermediaries;
+  double* out = p.out();
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    RandomStream rng = p.stream(Stream::intermediaries, i);
+    const std::int64_t prospects = poisson(rng, sources[i].prospects);
+    const std::int64_t won =
+        take_from_pool(p.m.parameters, p.w.state, binomial(rng, prospects, sources[i].conversion));
+    p.w.draws += 2;
+    p.w.flows.by_mix += won;
+    const double commission = static_cast<double>(won) * sources[i].commission;
+    p.w.flows.commissions += commission;
+    out[kFixedMetricCount + 2 * p.m.tiers + 2 * i] += static_cast<double>(won);
+    out[kFixedMetricCount + 2 * p.m.tiers + 2 * i + 1] += commission;
+    out[kIntermediaryWon] += static_cast<double>(won);
+  }
+  out[kCommissions] += p.w.flows.commissions;
+}
+
+// 3d. Paid and intermediary customers are split over tiers by the mix (multinomial); every
+// new customer joins at tenure 0, split over the churn classes.
+void place_new_customers(Period& p) {
+  const Parameters& s = p.m.parameters;
+  Workspace& w = p.w;
+  if (w.flows.by_mix > 0) {
+    RandomStream mix_rng = p.stream(Stream::new_customer_mix, 0);
+    const std::span<const double> mix(s.acquisition->new_customer_mix.data(), p.m.tiers - 1);
+    w.tier_draw[p.m.tiers - 1] =
+        multinomial(mix_rng, w.flows.by_mix, mix, {w.tier_draw.data(), mix.size()});
+    w.draws += mix.size();
+    w.state.acquired += w.flows.by_mix;
+  }
+  if (w.flows.by_mix > 0 || s.referrals) {
+    RandomStream class_rng = p.stream(Stream::churn_classes, 0);
+    for (int tier = 0; tier < p.m.tiers; ++tier)
+      place(p.m, w, class_rng, tier, w.tier_draw[tier] + w.tier_referred[tier], 0);
+  }
+}
+
+// 4. Revenue and cost to serve of the active customers (start of period plus new); margins
+// grow with tenure where the scenario says so. Also each tier's own contribution to NPV,
+// before marketing: its margins less its cost to serve.
+void earn_margins(Period& p) {
+  const Model& m = p.m;
+  Workspace& w = p.w;
+  const int last_cell = m.tenure_cells - 1;
+  for (int tier = 0; tier < m.tiers; ++tier) {
+    const std::vector<double>& growth = m.margin_growth_by_cell[tier];
+    const double initial_growth = m.initial_margin_growth[tier][p.ti()];
+    double margin_units = 0.0;  // customers weighted by their margin growth
+    std::int64_t n = 0;
+    for (int c = 0; c < m.classes; ++c) {
+      const std::int64_t* row = &w.state.counts[p.cell(tier * m.classes + c, 0)];
+      for (int tau = 0; tau < last_cell; ++tau) {
+        n += row[tau];
+        margin_units += static_cast<double>(row[tau]) * growth[tau];
+      }
+      n += row[last_cell];
+      margin_units += static_cast<double>(row[last_cell]) * initial_growth;
+    }
+    w.tier_active[tier] = n;
+    w.flows.active += n;
+    const Tier& parameters = m.parameters.tiers[tier];
+    const double tier_revenue = margin_units * parameters.margin * p.env.margin;
+    const double tier_cost = static_cast<double>(n) * parameters.cost_to_serve * p.env.costs;
+    w.flows.revenue += tier_revenue;
+    w.flows.serve_cost += tier_cost;
+    p.out()[kFixedMetricCount + m.tiers + tier] +=
+        (tier_revenue - tier_cost) * m.discount_factor[p.ti()];
+  }
+}
+
+// Retention: the total is spread so spend per customer is proportional to the tier's
+// weight, r_k = R w_k / sum_j w_j N_j; with nobody to spend on, nothing is spent. Sets each
+// tier's retention effect on churn and upgrade multiplier for this period.
+void spend_on_retention(Period& p) {
+  const Parameters& s = p.m.parameters;
+  Workspace& w = p.w;
+  const std::vector<double>& weights = p.split.retention_weights;
+  const double budget = line_spend(p.split.retention, w.flows.budget, p.env.budget, w.flows.active);
+  double weighted_customers = 0.0;
+  for (int tier = 0; tier < p.m.tiers; ++tier)
+    weighted_customers += weight_of(weights, tier) * static_cast<double>(w.tier_active[tier]);
+  const bool spend = s.retention && budget > 0.0 && weighted_customers > 0.0;
+  w.flows.retention_spend = spend ? budget : 0.0;
+  for (int tier = 0; tier < p.m.tiers; ++tier) {
+    const double per_customer =
+        spend ? budget * weight_of(weights, tier) / weighted_customers : 0.0;
+    w.tier_effect[tier] = s.retention ? retention_effect(*s.retention, per_customer) : 1.0;
+    w.tier_upgrade[tier] =
+        s.upgrade ? uplift(s.upgrade->max_uplift, s.upgrade->scale, per_customer) : 1.0;
+  }
+}
+
+// 5. Service failures of one cell: failures, offers while the fund lasts, recoveries, and
+// defections of the unresolved. Returns the offers made.
+std::int64_t fail_in_cell(Period& p, int segment, int tau, std::int64_t offers_left) {
+  const Service& service = *p.m.parameters.service;
+  const int tier = p.m.segment[segment].tier;
+  const std::size_t cell = p.cell(segment, tau);
+  Workspace& w = p.w;
+  const std::int64_t n = w.state.counts[cell];
+  if (n == 0) return 0;
+  RandomStream fail_rng = p.stream(Stream::failures, cell);
+  const std::int64_t failures = binomial(fail_rng, n, service.failure[tier]);
+  ++w.draws;
+  if (failures == 0) return 0;
+  const std::vector<bool>& eligible_tiers = p.split.recovery_tiers;
+  const bool eligible = eligible_tiers.empty() || eligible_tiers[tier];
+  const std::int64_t offered = eligible ? std::min(failures, offers_left) : 0;
+  RandomStream recover_rng = p.stream(Stream::recovery, cell);
+  const std::int64_t resolved = binomial(recover_rng, offered, service.recovery_success);
+  RandomStream defect_rng = p.stream(Stream::defection, cell);
+  const std::int64_t defected = binomial(defect_rng, failures - resolved, service.defection[tier]);
+  w.draws += 2;
+  w.state.counts[cell] -= defected;
+  w.flows.unhappy_defectors += defected;
+  w.flows.concessions += static_cast<double>(offered) * service.concession;
+  p.out()[kFailures] += static_cast<double>(failures);
+  p.out()[kRecoveriesOffered] += static_cast<double>(offered);
+  return offered;
+}
+
+// 5. Service failures, in tier order (best first) and, within a tier, longest-standing
+// customers first, so the recovery fund goes to the best customers while it lasts.
+void fail_and_recover(Period& p) {
+  if (!p.m.parameters.service) return;
+  const Service& service = *p.m.parameters.service;
+  const double fund =
+      line_spend(p.split.recovery, p.w.flows.budget, p.env.budget, p.w.flows.active);
+  // Offers the fund can pay for; a zero concession is never limited by the fund.
+  std::int64_t offers_left =
+      service.concession > 0.0
+          ? static_cast<std::int64_t>(std::floor(fund / service.concession + 1e-9))
+          : std::numeric_limits<std::int64_t>::max();
+  for (int segment = 0; segment < p.m.segments; ++segment)
+    for (int tau = p.m.tenure_cells - 1; tau >= 0; --tau)
+      offers_left -= fail_in_cell(p, segment, tau, offers_left);
+  p.out()[kConcessionsPaid] += p.w.flows.concessions;
+  p.out()[kDefected] += static_cast<double>(p.w.flows.unhappy_defectors);
+}
+
+// This period's move probabilities of a tier: upward moves raised by the upgrade response;
+// if they then sum above 1 they are scaled back to 1.
+std::span<const double> moves_now(Period& p, int tier) {
+  const Model& m = p.m;
+  const std::size_t count = m.move_probability[tier].size();
+  double total = 0.0;
+  for (std::size_t j = 0; j < count; ++j) {
+    p.w.move_now[j] =
+        m.move_probability[tier][j] * (m.move_is_upgrade[tier][j] ? p.w.tier_upgrade[tier] : 1.0);
+    total += p.w.move_now[j];
+  }
+  if (total > 1.0)
+    for (std::size_t j = 0; j < count; ++j) p.w.move_now[j] /= total;
+  return {p.w.move_now.data(), count};
+}
+
+// 6-7. Churn of one segment's cells at the end of the period, then migration of the
+// survivors, then ageing:
+// h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
+void churn_segment(Period& p, int segment, std::span<const double> moves) {
+  const Model& m = p.m;
+  Workspace& w = p.w;
+  const int tier = m.segment[segment].tier, churn_class = m.segment[segment].churn_class;
+  const int last_cell = m.tenure_cells - 1;
+  const double hazard_base = m.segment[segment].churn * w.tier_effect[tier] * p.env.churn;
+  for (int tau = 0; tau < m.tenure_cells; ++tau) {
+    const std::size_t cell = p.cell(segment, tau);
+    const std::int64_t n = w.state.counts[cell];
+    if (n == 0) continue;  // most cells are empty early in the horizon
+    RandomStream rng = p.stream(Stream::churn_and_migration, cell);
+    const std::int64_t lost = binomial(rng, n, std::min(1.0, hazard_base * m.loyalty_by_cell[tau]));
+    ++w.draws;
+    w.flows.lost += lost;
+    std::int64_t stay = n - lost;
+    const int aged = std::min(tau + 1, last_cell);
+    if (stay > 0 && !moves.empty()) {
+      // Migration continues the cell's churn stream: one Philox block usually serves both.
+      stay = multinomial(rng, stay, moves, {w.move_draw.data(), moves.size()});
+      w.draws += moves.size();
+      for (std::size_t j = 0; j < moves.size(); ++j)
+        w.state.next[p.cell(m.move_to[tier][j] * m.classes + churn_class, aged)] += w.move_draw[j];
+    }
+    w.state.next[p.cell(segment, aged)] += stay;
+  }
+}
+
+void churn_and_migrate(Period& p) {
+  PathState& state = p.w.state;
+  std::fill(state.next.begin(), state.next.end(), 0);
+  p.w.flows.lost = p.w.flows.unhappy_defectors;
+  for (int tier = 0; tier < p.m.tiers; ++tier) {
+    const std::span<const double> moves = moves_now(p, tier);
+    for (int c = 0; c < p.m.classes; ++c) churn_segment(p, tier * p.m.classes + c, moves);
+  }
+  std::swap(state.counts, state.next);
+  state.churned += p.w.flows.lost;
+}
+
+// 8. Pool and reputation: everyone who left returns to the pool; each unhappy defector
+// reaches `reach` prospects, a `trust` share of whom are put off, and the damage decays:
+// damage_t = min(1, (1 - decay) damage_{t-1} + trust * min(1, reach * D_t / pool_t)).
+void update_pool_and_reputation(Period& p) {
+  const Parameters& s = p.m.parameters;
+  PathState& state = p.w.state;
+  if (s.prospect_pool) state.pool += p.w.flows.lost;
+  if (!s.word_of_mouth) return;
+  const WordOfMouth& wom = *s.word_of_mouth;
+  const double reached =
+      state.pool > 0 ? std::min(1.0, wom.reach * static_cast<double>(p.w.flows.unhappy_defectors) /
+                                         static_cast<double>(state.pool))
+                     : 0.0;
+  state.reputation = std::min(1.0, (1.0 - wom.decay) * state.reputation + wom.trust * reached);
+}
+
+// 9. Cash flow, discounted at the end of the period.
+void book_cash_flow(Period& p) {
+  const PeriodFlows& f = p.w.flows;
+  PathState& state = p.w.state;
+  const double cash_flow = f.revenue - f.serve_cost - f.acquisition_spend - f.retention_spend -
+                           f.concessions - f.referral_cost - f.commissions -
+                           p.m.parameters.fixed_costs * p.env.costs;
+  state.npv += cash_flow * p.m.discount_factor[p.ti()];
+  state.profit += cash_flow;
+  state.cash += cash_flow;
+  state.trough = std::min(state.trough, state.cash);
+  state.acquisition_spend += f.acquisition_spend;
+  state.retention_spend += f.retention_spend;
+  state.previous_revenue = f.revenue;
+}
+
+// Per-period series: customers per tier at the end of the period, total, cash, and the
+// optional reputation damage and prospect pool.
+void record_series(Period& p) {
+  const Model& m = p.m;
+  std::vector<double>& series = p.w.result.series;
+  std::int64_t total = 0;
+  for (int tier = 0; tier < m.tiers; ++tier) {
+    const std::int64_t n = customers_in_tier(m, p.w.state, tier);
+    series[tier * m.horizon + p.ti()] = static_cast<double>(n);
+    total += n;
+  }
+  std::size_t next_series = m.tiers;
+  series[next_series++ * m.horizon + p.ti()] = static_cast<double>(total);
+  series[next_series++ * m.horizon + p.ti()] = p.w.state.cash;
+  if (m.parameters.word_of_mouth) series[next_series++ * m.horizon + p.ti()] = p.w.state.reputation;
+  if (m.parameters.prospect_pool)
+    series[next_series++ * m.horizon + p.ti()] = static_cast<double>(p.w.state.pool);
+}
+
+// Customer equity of the base left at the end, in today's money, and the path's totals.
+void finish_path(const Model& m, Workspace& w) {
+  const PathState& state = w.state;
+  double equity = 0.0;
+  std::int64_t customers_end = 0;
+  for (int segment = 0; segment < m.segments; ++segment) {
+    std::int64_t n = 0;
+    for (int tau = 0; tau < m.tenure_cells; ++tau) n += state.counts[cell_index(m, segment, tau)];
+    customers_end += n;
+    if (n > 0) equity += static_cast<double>(n) * m.equity_per_customer[segment];
+  }
+  equity *= m.discount_factor[m.horizon - 1];
+  double* out = w.result.metrics.data();
+  out[kNpv] = state.npv;
+  out[kProfit] = state.profit;
+  out[kCustomersEnd] = static_cast<double>(customers_end);
+  out[kAcquired] = static_cast<double>(state.acquired);
+  out[kChurned] = static_cast<double>(state.churned);
+  out[kCashTrough] = state.trough;
+  out[kAcquisitionSpend] = state.acquisition_spend;
+  out[kRetentionSpend] = state.retention_spend;
+  out[kEquityEnd] = equity;
+  out[kNpvWithEquity] = state.npv + equity;
+  out[kPoolEnd] = static_cast<double>(state.pool);
+  for (int tier = 0; tier < m.tiers; ++tier)
+    out[kFixedMetricCount + tier] = w.result.series[tier * m.horizon + (m.horizon - 1)];
 }
 
 }  // namespace
 
-void simulate_path(const Model& m, std::size_t policy, std::uint64_t seed, std::uint64_t path,
-                   Workspace& w) {
-  const Scenario& s = *m.scenario;
-  const PolicyPlan& plan = m.policies[policy];
-  const int cells = m.tenure_cells;
-  const int last_cell = cells - 1;
-  auto cell_index = [cells](int segment, int tau) {
-    return static_cast<std::size_t>(segment) * cells + tau;
-  };
-  auto customers_in_tier = [&](int tier) {
-    const std::int64_t* first = &w.counts[cell_index(tier * m.classes, 0)];
-    std::int64_t n = 0;
-    for (int i = 0; i < m.classes * cells; ++i) n += first[i];
-    return n;
-  };
-  // Adds n customers of a tier at tenure cell tau, split over the churn classes by their
-  // shares (a multinomial; no draw without heterogeneity).
-  auto place = [&](RandomStream& rng, int tier, std::int64_t n, int tau) {
-    if (n == 0) return;
-    if (m.classes == 1) {
-      w.counts[cell_index(tier, tau)] += n;
-      return;
-    }
-    const std::vector<double>& share = m.class_share[tier];
-    const std::span<const double> first(share.data(), share.size() - 1);
-    w.class_draw[share.size() - 1] =
-        multinomial(rng, n, first, {w.class_draw.data(), first.size()});
-    w.draws += first.size();
-    for (int c = 0; c < m.classes; ++c)
-      w.counts[cell_index(tier * m.classes + c, tau)] += w.class_draw[c];
-  };
-  double* out = w.result.metrics.data();
-  std::fill(w.result.metrics.begin(), w.result.metrics.end(), 0.0);
-
-  // Initial customers: tenure unknown, so they sit in the pooled last cell at the loyalty
-  // floor; with churn classes they are split across classes at random.
-  std::fill(w.counts.begin(), w.counts.end(), 0);
-  for (int tier = 0; tier < m.tiers; ++tier) {
-    RandomStream rng(seed, path, Stream::churn_classes, 0, tier);
-    place(rng, tier, s.tiers[tier].initial_customers, last_cell);
+void simulate_path(const Model& model, const World& world, const PolicyPlan& plan,
+                   Workspace& workspace) {
+  start_path(model, world, workspace);
+  for (int t = 1; t <= model.horizon; ++t) {
+    Period period{model, world, plan.in_period(t), world.in_period(t), t, workspace};
+    set_budget(period);                  // 2. budget and split
+    acquire_paid(period);                // 3. acquisition: paid marketing,
+    acquire_referrals(period);           //    customer referrals,
+    acquire_intermediaries(period);      //    intermediaries,
+    place_new_customers(period);         //    new customers into tiers and classes
+    earn_margins(period);                // 4. revenue and cost to serve
+    spend_on_retention(period);          //    retention spend and its effects
+    fail_and_recover(period);            // 5. service failures and recovery
+    churn_and_migrate(period);           // 6-7. churn, migration, ageing
+    update_pool_and_reputation(period);  // 8. pool and reputation
+    book_cash_flow(period);              // 9. cash flow, discounted
+    record_series(period);
   }
-
-  const double* discount = m.discount_factor.data();
-  double npv = 0.0, profit = 0.0, cash = 0.0, trough = 0.0;
-  double acquisition_total = 0.0, retention_total = 0.0;
-  std::int64_t acquired = 0, churned = 0;
-  double previous_revenue = 0.0;
-  for (int tier = 0; tier < m.tiers; ++tier)
-    previous_revenue += static_cast<double>(s.tiers[tier].initial_customers) * s.tiers[tier].margin;
-  double effective_spend = 0.0;  // acquisition spend with adstock carried over
-  double reputation = 0.0;       // share of prospects put off by negative word of mouth
-  const double initial_pool = s.prospect_pool.value_or(0.0);
-  std::int64_t pool = static_cast<std::int64_t>(initial_pool);
-
-  for (int t = 1; t <= m.horizon; ++t) {
-    const std::size_t ti = t - 1;
-    // 1. Environment for this period.
-    const double budget_mult = m.budget_multiplier[ti];
-    const double margin_mult = m.margin_multiplier[ti];
-    const double cost_mult = m.cost_multiplier[ti];
-
-    // 2. Budget and split.
-    const double budget =
-        budget_mult * (s.budget.share_of_revenue ? *s.budget.share_of_revenue * previous_revenue
-                                                 : m.base_budget[ti]);
-    const PeriodSplit& split = plan.by_period[ti];
-    std::int64_t existing = 0;  // customers at the start of the period: they refer
-    for (int tier = 0; tier < m.tiers; ++tier) {
-      w.tier_active[tier] = customers_in_tier(tier);
-      existing += w.tier_active[tier];
-    }
-
-    // 3. Acquisition; new customers join at tenure 0 at the start of the period. Paid
-    // marketing: expected response(effective spend), scaled by what is left of the pool,
-    // by reputation damage and by the period's acquisition multiplier; a Poisson draw, or a
-    // binomial from the pool when there is one (so it never exceeds the pool).
-    const double acquisition_spend = line_spend(split.acquisition, budget, budget_mult, 0);
-    std::fill(w.tier_draw.begin(), w.tier_draw.end(), 0);
-    std::fill(w.tier_referred.begin(), w.tier_referred.end(), 0);
-    std::int64_t by_mix = 0;  // new customers to split by the new-customer mix
-    if (s.acquisition) {
-      // Geometric adstock: effective_t = A_t + adstock * effective_{t-1}.
-      effective_spend = acquisition_spend + s.acquisition->adstock * effective_spend;
-      double mean = expected_new_customers(s.acquisition->response, effective_spend) *
-                    m.acquisition_multiplier[ti] * (1.0 - reputation);
-      if (s.prospect_pool) mean *= static_cast<double>(pool) / initial_pool;
-      if (mean > 0.0) {
-        RandomStream rng(seed, path, Stream::acquisition, t, 0);
-        by_mix = s.prospect_pool ? binomial(rng, pool, mean / static_cast<double>(pool))
-                                 : poisson(rng, mean);
-        ++w.draws;
-      }
-      if (s.prospect_pool) pool -= by_mix;
-    }
-
-    // Customer referrals: each customer of tier k refers Poisson(rate_k * uplift(f)) prospects,
-    // f the referral-program spend per existing customer; each converts with its own
-    // probability and joins the referrer's tier.
-    double referral_cost = 0.0;
-    if (s.referrals) {
-      const CustomerReferrals& r = *s.referrals;
-      const double program =
-          existing > 0 ? line_spend(split.referral, budget, budget_mult, existing) : 0.0;
-      const double multiplier = uplift(
-          r.max_uplift, r.scale, existing > 0 ? program / static_cast<double>(existing) : 0.0);
-      std::int64_t won_total = 0;
-      for (int tier = 0; tier < m.tiers; ++tier) {
-        const double mean = static_cast<double>(w.tier_active[tier]) * r.rate[tier] * multiplier;
-        if (mean <= 0.0) continue;
-        RandomStream rng(seed, path, Stream::referrals, t, tier);
-        const std::int64_t prospects = poisson(rng, mean);
-        std::int64_t won = binomial(rng, prospects, r.conversion);
-        w.draws += 2;
-        if (s.prospect_pool) won = std::min(won, pool);
-        pool -= s.prospect_pool ? won : 0;
-        w.tier_referred[tier] = won;
-        won_total += won;
-        out[kReferred] += static_cast<double>(prospects);
-      }
-      out[kReferralWon] += static_cast<double>(won_total);
-      referral_cost = program + static_cast<double>(won_total) * r.reward;
-      out[kReferralCost] += referral_cost;
-      acquired += won_total;
-    }
-
-    // Intermediaries: Poisson referred prospects, binomial conversions, a commission each.
-    double commissions = 0.0;
-    for (std::size_t i = 0; i < s.intermediaries.size(); ++i) {
-      const Intermediary& source = s.intermediaries[i];
-      RandomStream rng(seed, path, Stream::intermediaries, t, i);
-      const std::int64_t prospects = poisson(rng, source.prospects);
-      std::int64_t won = binomial(rng, prospects, source.conversion);
-      w.draws += 2;
-      if (s.prospect_pool) won = std::min(won, pool);
-      pool -= s.prospect_pool ? won : 0;
-      by_mix += won;
-      const double commission = static_cast<double>(won) * source.commission;
-      commissions += commission;
-      out[kFixedMetricCount + 2 * m.tiers + 2 * i] += static_cast<double>(won);
-      out[kFixedMetricCount + 2 * m.tiers + 2 * i + 1] += commission;
-      out[kIntermediaryWon] += static_cast<double>(won);
-    }
-    out[kCommissions] += commissions;
-
-    if (by_mix > 0) {
-      // Tiers of the new customers (paid and intermediary): multinomial over the mix.
-      RandomStream mix_rng(seed, path, Stream::new_customer_mix, t, 0);
-      const std::span<const double> mix(s.acquisition->new_customer_mix.data(), m.tiers - 1);
-      w.tier_draw[m.tiers - 1] =
-          multinomial(mix_rng, by_mix, mix, {w.tier_draw.data(), mix.size()});
-      w.draws += mix.size();
-      acquired += by_mix;
-    }
-    if (by_mix > 0 || s.referrals) {
-      RandomStream class_rng(seed, path, Stream::churn_classes, t, 0);
-      for (int tier = 0; tier < m.tiers; ++tier)
-        place(class_rng, tier, w.tier_draw[tier] + w.tier_referred[tier], 0);
-    }
-
-    // 4. Revenue and cost to serve of the active customers (start of period plus new);
-    // margins grow with tenure where the scenario says so.
-    double revenue = 0.0, serve_cost = 0.0;
-    std::int64_t active = 0;
-    for (int tier = 0; tier < m.tiers; ++tier) {
-      const std::vector<double>& growth = m.margin_growth_by_cell[tier];
-      const double initial_growth = m.initial_margin_growth[tier][ti];
-      double margin_units = 0.0;  // customers weighted by their margin growth
-      std::int64_t n = 0;
-      for (int c = 0; c < m.classes; ++c) {
-        const std::int64_t* row = &w.counts[cell_index(tier * m.classes + c, 0)];
-        for (int tau = 0; tau < last_cell; ++tau) {
-          n += row[tau];
-          margin_units += static_cast<double>(row[tau]) * growth[tau];
-        }
-        n += row[last_cell];
-        margin_units += static_cast<double>(row[last_cell]) * initial_growth;
-      }
-      w.tier_active[tier] = n;
-      active += n;
-      const double tier_revenue = margin_units * s.tiers[tier].margin * margin_mult;
-      const double tier_cost = static_cast<double>(n) * s.tiers[tier].cost_to_serve * cost_mult;
-      revenue += tier_revenue;
-      serve_cost += tier_cost;
-      // The tier's own contribution to NPV, before marketing: margins less cost to serve.
-      out[kFixedMetricCount + m.tiers + tier] += (tier_revenue - tier_cost) * discount[ti];
-    }
-
-    // Retention: the total is spread so spend per customer is proportional to the tier's
-    // weight, r_k = R w_k / sum_j w_j N_j; with nobody to spend on, nothing is spent.
-    const double retention_budget = line_spend(split.retention, budget, budget_mult, active);
-    double weighted_customers = 0.0;
-    for (int tier = 0; tier < m.tiers; ++tier)
-      weighted_customers +=
-          weight_of(split.retention_weights, tier) * static_cast<double>(w.tier_active[tier]);
-    const bool spend_retention = s.retention && retention_budget > 0.0 && weighted_customers > 0.0;
-    const double retention_spend = spend_retention ? retention_budget : 0.0;
-    for (int tier = 0; tier < m.tiers; ++tier) {
-      const double per_customer =
-          spend_retention
-              ? retention_budget * weight_of(split.retention_weights, tier) / weighted_customers
-              : 0.0;
-      w.tier_effect[tier] = s.retention ? retention_effect(*s.retention, per_customer) : 1.0;
-      w.tier_upgrade[tier] =
-          s.upgrade ? uplift(s.upgrade->max_uplift, s.upgrade->scale, per_customer) : 1.0;
-    }
-
-    // 5. Service failures, in tier order (best first) and, within a tier, longest-standing
-    // customers first, so the recovery fund goes to the best customers while it lasts.
-    double concessions = 0.0;
-    std::int64_t unhappy_defectors = 0;
-    if (s.service) {
-      const Service& service = *s.service;
-      const double fund = line_spend(split.recovery, budget, budget_mult, active);
-      // Offers the fund can pay for; a zero concession is never limited by the fund.
-      std::int64_t offers_left =
-          service.concession > 0.0
-              ? static_cast<std::int64_t>(std::floor(fund / service.concession + 1e-9))
-              : std::numeric_limits<std::int64_t>::max();
-      for (int seg = 0; seg < m.segments; ++seg) {
-        const int tier = m.segment[seg].tier;
-        for (int tau = last_cell; tau >= 0; --tau) {
-          const std::size_t cell = cell_index(seg, tau);
-          const std::int64_t n = w.counts[cell];
-          if (n == 0) continue;
-          RandomStream fail_rng(seed, path, Stream::failures, t, cell);
-          const std::int64_t failures = binomial(fail_rng, n, service.failure[tier]);
-          ++w.draws;
-          if (failures == 0) continue;
-          const bool eligible = split.recovery_tiers == nullptr || split.recovery_tiers->empty() ||
-                                (*split.recovery_tiers)[tier];
-          const std::int64_t offered = eligible ? std::min(failures, offers_left) : 0;
-          offers_left -= offered;
-          RandomStream recover_rng(seed, path, Stream::recovery, t, cell);
-          const std::int64_t resolved = binomial(recover_rng, offered, service.recovery_success);
-          RandomStream defect_rng(seed, path, Stream::defection, t, cell);
-          const std::int64_t defected =
-              binomial(defect_rng, failures - resolved, service.defection[tier]);
-          w.draws += 2;
-          w.counts[cell] -= defected;
-          unhappy_defectors += defected;
-          concessions += static_cast<double>(offered) * service.concession;
-          out[kFailures] += static_cast<double>(failures);
-          out[kRecoveriesOffered] += static_cast<double>(offered);
-        }
-      }
-      out[kConcessionsPaid] += concessions;
-      out[kDefected] += static_cast<double>(unhappy_defectors);
-    }
-
-    // 6-7. Churn at the end of the period, then migration of the survivors, then ageing:
-    // h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
-    // Upward moves are raised by the upgrade response; if a tier's moves then sum above 1
-    // they are scaled back to 1.
-    std::fill(w.next.begin(), w.next.end(), 0);
-    const double churn_mult = m.churn_multiplier[ti];
-    std::int64_t lost_this_period = unhappy_defectors;
-    for (int tier = 0; tier < m.tiers; ++tier) {
-      const std::size_t move_count = m.move_probability[tier].size();
-      double total = 0.0;
-      for (std::size_t j = 0; j < move_count; ++j) {
-        w.move_now[j] =
-            m.move_probability[tier][j] * (m.move_is_upgrade[tier][j] ? w.tier_upgrade[tier] : 1.0);
-        total += w.move_now[j];
-      }
-      if (total > 1.0)
-        for (std::size_t j = 0; j < move_count; ++j) w.move_now[j] /= total;
-      const std::span<const double> moves(w.move_now.data(), move_count);
-      const std::vector<int>& move_to = m.move_to[tier];
-      for (int c = 0; c < m.classes; ++c) {
-        const int seg = tier * m.classes + c;
-        const double hazard_base = m.segment[seg].churn * w.tier_effect[tier] * churn_mult;
-        for (int tau = 0; tau < cells; ++tau) {
-          const std::size_t cell = cell_index(seg, tau);
-          const std::int64_t n = w.counts[cell];
-          if (n == 0) continue;  // most cells are empty early in the horizon
-          RandomStream churn_rng(seed, path, Stream::churn_and_migration, t, cell);
-          const std::int64_t lost =
-              binomial(churn_rng, n, std::min(1.0, hazard_base * m.loyalty_by_cell[tau]));
-          ++w.draws;
-          lost_this_period += lost;
-          std::int64_t stay = n - lost;
-          const int aged = std::min(tau + 1, last_cell);
-          if (stay > 0 && move_count > 0) {
-            // Migration continues the cell's churn stream: one Philox block usually serves both.
-            stay = multinomial(churn_rng, stay, moves, {w.move_draw.data(), move_count});
-            w.draws += move_count;
-            for (std::size_t j = 0; j < move_count; ++j)
-              w.next[cell_index(move_to[j] * m.classes + c, aged)] += w.move_draw[j];
-          }
-          w.next[cell_index(seg, aged)] += stay;
-        }
-      }
-    }
-    std::swap(w.counts, w.next);
-    churned += lost_this_period;
-
-    // 8. Pool and reputation: everyone who left returns to the pool; each unhappy defector
-    // reaches `reach` prospects, a `trust` share of whom are put off, and the damage decays:
-    // damage_t = min(1, (1 - decay) damage_{t-1} + trust * min(1, reach * D_t / pool_t)).
-    if (s.prospect_pool) pool += lost_this_period;
-    if (s.word_of_mouth) {
-      const WordOfMouth& wom = *s.word_of_mouth;
-      const double reached =
-          pool > 0 ? std::min(1.0, wom.reach * static_cast<double>(unhappy_defectors) /
-                                       static_cast<double>(pool))
-                   : 0.0;
-      reputation = std::min(1.0, (1.0 - wom.decay) * reputation + wom.trust * reached);
-    }
-
-    // 9. Cash flow, discounted at the end of the period.
-    const double cash_flow = revenue - serve_cost - acquisition_spend - retention_spend -
-                             concessions - referral_cost - commissions - s.fixed_costs * cost_mult;
-    npv += cash_flow * discount[ti];
-    profit += cash_flow;
-    cash += cash_flow;
-    trough = std::min(trough, cash);
-    acquisition_total += acquisition_spend;
-    retention_total += retention_spend;
-    previous_revenue = revenue;
-
-    // Per-period series: customers per tier at the end of the period, total, cash, and the
-    // optional reputation damage and prospect pool.
-    std::int64_t total = 0;
-    for (int tier = 0; tier < m.tiers; ++tier) {
-      const std::int64_t n = customers_in_tier(tier);
-      w.result.series[tier * m.horizon + ti] = static_cast<double>(n);
-      total += n;
-    }
-    std::size_t next_series = m.tiers;
-    w.result.series[next_series++ * m.horizon + ti] = static_cast<double>(total);
-    w.result.series[next_series++ * m.horizon + ti] = cash;
-    if (s.word_of_mouth) w.result.series[next_series++ * m.horizon + ti] = reputation;
-    if (s.prospect_pool)
-      w.result.series[next_series++ * m.horizon + ti] = static_cast<double>(pool);
-  }
-
-  // Customer equity of the base left at the end, in today's money.
-  double equity = 0.0;
-  std::int64_t customers_end = 0;
-  for (int seg = 0; seg < m.segments; ++seg) {
-    std::int64_t n = 0;
-    for (int tau = 0; tau < cells; ++tau) n += w.counts[cell_index(seg, tau)];
-    customers_end += n;
-    if (n > 0) equity += static_cast<double>(n) * m.equity_per_customer[seg];
-  }
-  equity *= discount[m.horizon - 1];
-
-  out[kNpv] = npv;
-  out[kProfit] = profit;
-  out[kCustomersEnd] = static_cast<double>(customers_end);
-  out[kAcquired] = static_cast<double>(acquired);
-  out[kChurned] = static_cast<double>(churned);
-  out[kCashTrough] = trough;
-  out[kAcquisitionSpend] = acquisition_total;
-  out[kRetentionSpend] = retention_total;
-  out[kEquityEnd] = equity;
-  out[kNpvWithEquity] = npv + equity;
-  out[kPoolEnd] = static_cast<double>(pool);
-  for (int tier = 0; tier < m.tiers; ++tier)
-    out[kFixedMetricCount + tier] = w.result.series[tier * m.horizon + (m.horizon - 1)];
+  finish_path(model, workspace);
 }
 
 }  // namespace tenure

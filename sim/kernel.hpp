@@ -1,5 +1,5 @@
 // One simulated world under one policy: the population of customers, counted per
-// (segment, tenure) cell, stepped period by period (MODEL.md steps 1-4, 6, 7, 9).
+// (segment, tenure) cell, stepped period by period through the steps of MODEL.md.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/model.hpp"
+#include "sim/world.hpp"
 
 namespace tenure {
 
@@ -59,11 +60,38 @@ struct PathResult {
   std::vector<double> series;   // [series][period], series_names(model).size() * horizon
 };
 
+// The state of one world under one policy, carried from one period to the next.
+struct PathState {
+  std::vector<std::int64_t> counts;  // customers per [segment][tenure cell], start of period
+  std::vector<std::int64_t> next;    // the same, being filled for the next period
+  std::int64_t pool = 0;             // prospects left in the market (with a market)
+  double reputation = 0.0;           // share of prospects put off by negative word of mouth
+  double effective_spend = 0.0;      // acquisition spend with adstock carried over
+  double previous_revenue = 0.0;     // for a budget that is a share of revenue
+  double cash = 0.0;                 // cumulative cash flow
+  // Totals over the periods so far.
+  double npv = 0.0, profit = 0.0, trough = 0.0;
+  double acquisition_spend = 0.0, retention_spend = 0.0;
+  std::int64_t acquired = 0, churned = 0;
+};
+
+// What happens within one period, passed from step to step.
+struct PeriodFlows {
+  double budget = 0.0;
+  std::int64_t existing = 0;  // customers at the start of the period: they refer
+  std::int64_t active = 0;    // customers at the start plus those won in the period
+  std::int64_t by_mix = 0;    // new customers to split over tiers by the new-customer mix
+  double acquisition_spend = 0.0, retention_spend = 0.0, referral_cost = 0.0;
+  double commissions = 0.0, concessions = 0.0;
+  double revenue = 0.0, serve_cost = 0.0;
+  std::int64_t unhappy_defectors = 0, lost = 0;
+};
+
 // Scratch memory for one thread, sized once so the per-period loop never allocates.
 struct Workspace {
   explicit Workspace(const Model& model);
-  std::vector<std::int64_t> counts;  // [segment][tenure cell], start of the period
-  std::vector<std::int64_t> next;    // same, being filled for the next period
+  PathState state;
+  PeriodFlows flows;
   std::vector<std::int64_t> tier_active;
   std::vector<std::int64_t> tier_draw;      // new customers per tier from the mix
   std::vector<std::int64_t> tier_referred;  // new customers per tier from customer referrals
@@ -76,8 +104,8 @@ struct Workspace {
   PathResult result;
 };
 
-// Simulates world `path` under policy `policy` and writes workspace.result.
-void simulate_path(const Model& model, std::size_t policy, std::uint64_t seed, std::uint64_t path,
+// Simulates `world` under `plan` (one of model.policies) and writes workspace.result.
+void simulate_path(const Model& model, const World& world, const PolicyPlan& plan,
                    Workspace& workspace);
 
 }  // namespace tenure

@@ -85,17 +85,14 @@ Quadrature beta_quadrature(double a, double b, int count) {
 
 namespace {
 
-std::vector<PolicyPlan> resolve_policies(const Scenario& s) {
+std::vector<PolicyPlan> resolve_policies(const Parameters& s) {
   std::vector<PolicyPlan> plans;
   for (const Policy& policy : s.policies) {
-    PolicyPlan plan{policy.name, std::vector<PeriodSplit>(s.horizon)};
+    PolicyPlan plan{policy.name, policy.steps, std::vector<std::size_t>(s.horizon)};
     std::size_t step = 0;
     for (int t = 1; t <= s.horizon; ++t) {
       while (step + 1 < policy.steps.size() && policy.steps[step + 1].from_period <= t) ++step;
-      const PolicyStep& active = policy.steps[step];
-      plan.by_period[t - 1] = {active.acquisition,        active.retention,
-                               active.recovery,           active.referral,
-                               &active.retention_weights, &active.recovery_tiers};
+      plan.step_of_period[t - 1] = step;
     }
     plans.push_back(std::move(plan));
   }
@@ -104,7 +101,7 @@ std::vector<PolicyPlan> resolve_policies(const Scenario& s) {
 
 // Present value of a customer of each segment from the next period on (see Model).
 std::vector<double> equity_per_customer(const Model& m) {
-  const Scenario& s = *m.scenario;
+  const Parameters& s = m.parameters;
   const double floor = s.loyalty ? s.loyalty->floor : 1.0;
   const double growth = 1.0 + m.rate;
   Eigen::MatrixXd survive_and_move = Eigen::MatrixXd::Zero(m.segments, m.segments);
@@ -134,9 +131,10 @@ std::vector<double> equity_per_customer(const Model& m) {
 
 }  // namespace
 
-Model build_model(const Scenario& s) {
+Model build_model(const Parameters& parameters) {
   Model m;
-  m.scenario = &s;
+  m.parameters = parameters;
+  const Parameters& s = m.parameters;
   m.horizon = s.horizon;
   m.tiers = static_cast<int>(s.tiers.size());
   m.classes = s.heterogeneity ? s.heterogeneity->classes : 1;
@@ -188,23 +186,6 @@ Model build_model(const Scenario& s) {
     // Annual growth compounds per period: the budget of period t is per_period * (1+g)^((t-1)/n).
     m.base_budget.push_back(s.budget.per_period *
                             std::pow(1.0 + s.budget.growth, (t - 1.0) / per_year));
-  }
-
-  m.budget_multiplier.assign(s.horizon, 1.0);
-  m.churn_multiplier.assign(s.horizon, 1.0);
-  m.acquisition_multiplier.assign(s.horizon, 1.0);
-  m.margin_multiplier.assign(s.horizon, 1.0);
-  m.cost_multiplier.assign(s.horizon, 1.0);
-  for (const Shock& shock : s.shocks) {
-    // Overlapping shocks compound.
-    const int last = std::min(s.horizon, shock.from_period + shock.periods - 1);
-    for (int t = shock.from_period; t <= last; ++t) {
-      m.budget_multiplier[t - 1] *= shock.budget;
-      m.churn_multiplier[t - 1] *= shock.churn;
-      m.acquisition_multiplier[t - 1] *= shock.acquisition;
-      m.margin_multiplier[t - 1] *= shock.margin;
-      m.cost_multiplier[t - 1] *= shock.costs;
-    }
   }
 
   m.move_to.resize(m.tiers);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario.hpp"
+#include "sim/parameters.hpp"
 
 namespace tenure {
 
@@ -35,19 +35,13 @@ struct Quadrature {
 };
 Quadrature beta_quadrature(double a, double b, int count);
 
-// The split of one period's budget under a policy.
-struct PeriodSplit {
-  SpendLine acquisition;
-  SpendLine retention;
-  SpendLine recovery;
-  SpendLine referral;
-  const std::vector<double>* retention_weights = nullptr;  // one per tier
-  const std::vector<bool>* recovery_tiers = nullptr;       // one per tier, or empty: all
-};
-
+// A policy resolved period by period: which of its steps applies in each period.
 struct PolicyPlan {
   std::string name;
-  std::vector<PeriodSplit> by_period;  // index t - 1 for period t
+  std::vector<PolicyStep> steps;
+  std::vector<std::size_t> step_of_period;  // index t - 1 for period t
+
+  const PolicyStep& in_period(int t) const { return steps[step_of_period[t - 1]]; }
 };
 
 // What the kernel needs to know about a tier, per segment of the population. A segment is
@@ -59,7 +53,7 @@ struct Segment {
 };
 
 struct Model {
-  const Scenario* scenario = nullptr;
+  Parameters parameters;  // a copy: the model does not depend on where they came from
   int horizon = 0;
   int tiers = 0;
   int classes = 1;
@@ -76,12 +70,7 @@ struct Model {
   std::vector<std::vector<double>> margin_growth_by_cell;
   std::vector<std::vector<double>> initial_margin_growth;  // [tier][t - 1]
   std::vector<double> discount_factor;                     // (1 + rate)^-t, index t - 1
-  std::vector<double> base_budget;        // fixed budget of period t (with growth), index t - 1
-  std::vector<double> budget_multiplier;  // shocks, index t - 1
-  std::vector<double> churn_multiplier;
-  std::vector<double> acquisition_multiplier;
-  std::vector<double> margin_multiplier;
-  std::vector<double> cost_multiplier;
+  std::vector<double> base_budget;  // fixed budget of period t (with growth), index t - 1
 
   // Migration of tier k: destinations and probabilities, the rest stay.
   std::vector<std::vector<int>> move_to;
@@ -96,7 +85,7 @@ struct Model {
   std::vector<PolicyPlan> policies;
 };
 
-// Builds the tables; the scenario must outlive the model.
-Model build_model(const Scenario& scenario);
+// Builds the tables.
+Model build_model(const Parameters& parameters);
 
 }  // namespace tenure

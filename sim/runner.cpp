@@ -15,6 +15,7 @@
 
 #include "sim/kernel.hpp"
 #include "sim/statistics.hpp"
+#include "sim/world.hpp"
 
 namespace tenure {
 
@@ -117,8 +118,14 @@ RunResults run_simulation(const Model& model, const RunOptions& options) {
   if (options.threads > 0)
     thread_limit.emplace(tbb::global_control::max_allowed_parallelism, options.threads);
 
-  tbb::enumerable_thread_specific<std::unique_ptr<Workspace>> workspaces(
-      [&] { return std::make_unique<Workspace>(model); });
+  // Per thread: the world being simulated and the kernel's scratch memory.
+  struct Scratch {
+    explicit Scratch(const Model& model) : workspace(model) {}
+    World world;
+    Workspace workspace;
+  };
+  tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch(
+      [&] { return std::make_unique<Scratch>(model); });
   std::atomic<std::int64_t> done{0};
   std::mutex progress_mutex;
   const std::size_t metric_count = results.metrics().size();
@@ -128,10 +135,12 @@ RunResults run_simulation(const Model& model, const RunOptions& options) {
   tbb::parallel_for(
       tbb::blocked_range<std::int64_t>(0, options.paths, kPathsPerTask),
       [&](const tbb::blocked_range<std::int64_t>& range) {
-        Workspace& w = *workspaces.local();
+        Scratch& local = *scratch.local();
+        Workspace& w = local.workspace;
         for (std::int64_t path = range.begin(); path != range.end(); ++path) {
+          build_world(model, options.seed, static_cast<std::uint64_t>(path), local.world);
           for (std::size_t policy = 0; policy < model.policies.size(); ++policy) {
-            simulate_path(model, policy, options.seed, static_cast<std::uint64_t>(path), w);
+            simulate_path(model, local.world, model.policies[policy], w);
             for (std::size_t k = 0; k < metric_count; ++k)
               results.metric(policy, k)[path] = w.result.metrics[reported[k].slot];
             for (std::size_t k = 0; k < series_count; ++k)
@@ -147,7 +156,7 @@ RunResults run_simulation(const Model& model, const RunOptions& options) {
       },
       tbb::simple_partitioner());
 
-  for (const auto& w : workspaces) results.draws += w->draws;
+  for (const auto& local : scratch) results.draws += local->workspace.draws;
   return results;
 }
 

@@ -8,6 +8,7 @@
 #include "sim/kernel.hpp"
 #include "sim/model.hpp"
 #include "sim/runner.hpp"
+#include "sim/scenario.hpp"
 #include "sim/statistics.hpp"
 
 namespace tenure {

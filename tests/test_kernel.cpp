@@ -7,6 +7,7 @@
 #include "sim/model.hpp"
 #include "sim/report.hpp"
 #include "sim/runner.hpp"
+#include "sim/scenario.hpp"
 #include "sim/statistics.hpp"
 
 namespace tenure {

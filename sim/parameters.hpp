@@ -1,0 +1,208 @@
+// The engine's vocabulary: plain numbers describing a business, its market, its environment
+// and the policies to compare. The scenario layer fills these from YAML (scenario.hpp);
+// tests fill them by hand. Nothing here knows about YAML or files.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tenure {
+
+enum class PeriodUnit { month, quarter, year };
+
+inline int periods_per_year(PeriodUnit unit) {
+  switch (unit) {
+    case PeriodUnit::month:
+      return 12;
+    case PeriodUnit::quarter:
+      return 4;
+    case PeriodUnit::year:
+      return 1;
+  }
+  return 12;
+}
+
+inline const char* to_string(PeriodUnit unit) {
+  switch (unit) {
+    case PeriodUnit::month:
+      return "month";
+    case PeriodUnit::quarter:
+      return "quarter";
+    case PeriodUnit::year:
+      return "year";
+  }
+  return "month";
+}
+
+// A name as it appears inside result column names (customers_end_<tier>, won_<source>):
+// lower case, anything but ASCII letters and digits replaced by '_'.
+inline std::string result_name(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    const bool digit = c >= '0' && c <= '9', lower = c >= 'a' && c <= 'z',
+               upper = c >= 'A' && c <= 'Z';
+    out += digit || lower ? c : upper ? static_cast<char>(c - 'A' + 'a') : '_';
+  }
+  return out;
+}
+
+struct Move {
+  int to_tier = 0;           // index into Scenario::tiers
+  double probability = 0.0;  // per period, among survivors of churn
+};
+
+struct Tier {
+  std::string name;
+  std::int64_t initial_customers = 0;
+  double margin = 0.0;         // per customer per period
+  double cost_to_serve = 0.0;  // per customer per period
+  double churn = 0.0;          // base churn probability per period
+  std::vector<Move> moves;     // migration to other tiers
+  double margin_growth = 0.0;  // annual growth of margin with tenure (long-standing buy more)
+};
+
+// Tenure effect on churn: floor + (1 - floor) * 0.5^(tenure / half_life).
+struct Loyalty {
+  double floor = 1.0;
+  double half_life = 1.0;  // periods
+};
+
+struct Budget {
+  // Either a fixed amount per period growing at `growth` a year, or a share of the
+  // previous period's revenue (period 1 uses the revenue of the initial customers).
+  double per_period = 0.0;
+  double growth = 0.0;  // annual
+  std::optional<double> share_of_revenue;
+};
+
+enum class ResponseShape { exponential, hill };
+
+// Expected new customers from paid acquisition spend A in a period:
+//   exponential: max * (1 - exp(-A / scale))
+//   hill:        max * A^slope / (A^slope + half_saturation^slope)
+struct AcquisitionResponse {
+  ResponseShape shape = ResponseShape::exponential;
+  double max_customers = 0.0;
+  double scale = 1.0;            // exponential
+  double half_saturation = 1.0;  // hill
+  double slope = 1.0;            // hill
+};
+
+struct Acquisition {
+  AcquisitionResponse response;
+  std::vector<double> new_customer_mix;  // one share per tier, sums to 1
+  double adstock = 0.0;  // share of last period's effective spend carried into this one
+};
+
+// retention_effect(r) = 1 - max_reduction * (1 - exp(-r / scale)), r = spend per customer.
+struct RetentionResponse {
+  double max_reduction = 0.0;
+  double scale = 1.0;
+};
+
+// Expansion: upward moves (to a better tier) multiplied by
+// 1 + max_uplift * (1 - exp(-r / scale)), r = retention spend per customer of the tier.
+struct UpgradeResponse {
+  double max_uplift = 0.0;
+  double scale = 1.0;
+};
+
+// One line of a policy's split of the budget.
+struct SpendLine {
+  enum class Kind { share, amount, per_customer };
+  Kind kind = Kind::share;
+  double value = 0.0;
+};
+
+struct PolicyStep {
+  int from_period = 1;  // applies from this period until the next step's
+  SpendLine acquisition;
+  SpendLine retention;
+  SpendLine recovery;                     // service-recovery fund
+  SpendLine referral;                     // referral-program spend
+  std::vector<bool> recovery_tiers;       // per tier: offered a concession; empty means every tier
+  std::vector<double> retention_weights;  // one per tier, default 1 each
+};
+
+struct Policy {
+  std::string name;
+  std::vector<PolicyStep> steps;  // ordered by from_period, the first from period 1
+};
+
+// A scheduled environment change: from period `from` for `periods` periods, multiply.
+struct Shock {
+  std::string name;
+  int from_period = 1;
+  int periods = 1;
+  double budget = 1.0;
+  double churn = 1.0;
+  double acquisition = 1.0;
+  double margin = 1.0;
+  double costs = 1.0;
+};
+
+// Service failures and their recovery (MODEL step 5).
+struct Service {
+  std::vector<double> failure;    // per tier: probability of a failure per period
+  double concession = 0.0;        // paid for each recovery offered
+  double recovery_success = 1.0;  // probability an offered recovery resolves the failure
+  std::vector<double> defection;  // per tier: defection probability if unresolved
+};
+
+// Negative word of mouth from unhappy defectors (needs a prospect pool).
+struct WordOfMouth {
+  double reach = 0.0;  // prospects each unhappy defector talks to
+  double trust = 0.9;  // share of those reached who believe it and will not convert
+  double decay = 0.0;  // share of the damage that fades each period
+};
+
+// Referrals by existing customers; referred customers join the referrer's tier.
+struct CustomerReferrals {
+  std::vector<double> rate;  // per tier: referred prospects per customer per period
+  double conversion = 0.0;   // probability a referred prospect becomes a customer
+  double reward = 0.0;       // paid per converted referral
+  double max_uplift = 0.0;   // program spend f per customer multiplies the rate by
+  double scale = 1.0;        // 1 + max_uplift * (1 - exp(-f / scale))
+};
+
+// A source of referred prospects outside the customer base (agents, accountants, staff...).
+struct Intermediary {
+  std::string name;
+  double prospects = 0.0;   // expected referred prospects per period
+  double conversion = 0.0;  // probability a prospect becomes a customer
+  double commission = 0.0;  // paid per customer won
+};
+
+// Churn propensity varying within each tier: Beta with the tier's churn as mean and
+// a + b = concentration, represented by `classes` groups (Gauss quadrature nodes).
+struct Heterogeneity {
+  int classes = 5;
+  double concentration = 10.0;
+};
+
+// Everything the engine is told: the business, its market and environment, and the
+// policies to compare. build_model (model.hpp) turns it into the tables the kernel reads.
+struct Parameters {
+  int horizon = 12;
+  PeriodUnit period = PeriodUnit::month;
+  double discount_rate = 0.0;  // annual
+  std::vector<Tier> tiers;
+  std::optional<Loyalty> loyalty;
+  Budget budget;
+  double fixed_costs = 0.0;  // per period
+  std::optional<Acquisition> acquisition;
+  std::optional<RetentionResponse> retention;
+  std::optional<UpgradeResponse> upgrade;  // under retention:
+  std::vector<Policy> policies;
+  std::vector<Shock> shocks;
+  std::optional<double> prospect_pool;  // market: size of the addressable pool at the start
+  std::optional<Service> service;
+  std::optional<WordOfMouth> word_of_mouth;
+  std::optional<CustomerReferrals> referrals;
+  std::vector<Intermediary> intermediaries;
+  std::optional<Heterogeneity> heterogeneity;
+};
+
+}  // namespace tenure

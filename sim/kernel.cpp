@@ -11,54 +11,6 @@
 
 namespace tenure {
 
-std::vector<MetricSpec> reported_metrics(const Model& model) {
-  const Parameters& s = model.parameters;
-  std::vector<MetricSpec> out = {{"npv", kNpv},
-                                 {"profit", kProfit},
-                                 {"customers_end", kCustomersEnd},
-                                 {"acquired", kAcquired},
-                                 {"churned", kChurned},
-                                 {"cash_trough", kCashTrough},
-                                 {"acquisition_spend", kAcquisitionSpend},
-                                 {"retention_spend", kRetentionSpend},
-                                 {"equity_end", kEquityEnd},
-                                 {"npv_with_equity", kNpvWithEquity}};
-  if (s.service)
-    out.insert(out.end(), {{"failures", kFailures},
-                           {"recoveries_offered", kRecoveriesOffered},
-                           {"concessions_paid", kConcessionsPaid},
-                           {"defected", kDefected}});
-  if (s.referrals)
-    out.insert(out.end(), {{"referred", kReferred},
-                           {"referral_won", kReferralWon},
-                           {"referral_cost", kReferralCost}});
-  if (!s.intermediaries.empty())
-    out.insert(out.end(), {{"intermediary_won", kIntermediaryWon}, {"commissions", kCommissions}});
-  if (s.prospect_pool) out.push_back({"pool_end", kPoolEnd});
-  for (int tier = 0; tier < model.tiers; ++tier)
-    out.push_back({"customers_end_" + result_name(s.tiers[tier].name), kFixedMetricCount + tier});
-  for (int tier = 0; tier < model.tiers; ++tier)
-    out.push_back(
-        {"npv_" + result_name(s.tiers[tier].name), kFixedMetricCount + model.tiers + tier});
-  for (std::size_t i = 0; i < s.intermediaries.size(); ++i) {
-    const int slot = kFixedMetricCount + 2 * model.tiers + 2 * static_cast<int>(i);
-    out.push_back({"won_" + result_name(s.intermediaries[i].name), slot});
-    out.push_back({"commission_" + result_name(s.intermediaries[i].name), slot + 1});
-  }
-  return out;
-}
-
-std::vector<std::string> series_names(const Model& model) {
-  std::vector<std::string> names;
-  for (const Tier& tier : model.parameters.tiers)
-    names.push_back("customers_" + result_name(tier.name));
-  names.push_back("customers");
-  names.push_back("cash_cumulative");
-  if (model.parameters.word_of_mouth) names.push_back("reputation_damage");
-  if (model.parameters.prospect_pool) names.push_back("prospect_pool");
-  return names;
-}
-
 Workspace::Workspace(const Model& model)
     : tier_active(model.tiers),
       tier_draw(model.tiers),
@@ -72,9 +24,8 @@ Workspace::Workspace(const Model& model)
   for (const auto& moves : model.move_probability) most_moves = std::max(most_moves, moves.size());
   move_draw.resize(most_moves);
   move_now.resize(most_moves);
-  result.metrics.resize(kFixedMetricCount + 2 * model.tiers +
-                        2 * model.parameters.intermediaries.size());
-  result.series.resize(series_names(model).size() * model.horizon);
+  result.metrics.resize(model.layout.metric_slots());
+  result.series.resize(model.layout.series_slots() * model.horizon);
 }
 
 namespace {
@@ -95,8 +46,24 @@ struct Period {
   RandomStream stream(Stream kind, std::uint64_t subject) const {
     return RandomStream(world.seed, world.index, kind, static_cast<std::uint64_t>(t), subject);
   }
-  double* out() const { return w.result.metrics.data(); }
 };
+
+// Records a period's value of a metric, folded as its declaration says.
+void record(const Period& p, MetricId id, double value) {
+  fold_into(p.w.result.metrics[MetricLayout::slot(id)], kMetricDecls[id.index].fold, value,
+            p.m.discount_factor[p.ti()]);
+}
+void record(const Period& p, MetricFamilyId id, std::size_t member, double value) {
+  fold_into(p.w.result.metrics[p.m.layout.slot(id, member)], kMetricFamilyDecls[id.index].fold,
+            value, p.m.discount_factor[p.ti()]);
+}
+// Records a series' value for this period.
+void record(const Period& p, SeriesId id, double value) {
+  p.w.result.series[p.m.layout.slot(id) * p.m.horizon + p.ti()] = value;
+}
+void record(const Period& p, SeriesFamilyId id, std::size_t member, double value) {
+  p.w.result.series[p.m.layout.slot(id, member) * p.m.horizon + p.ti()] = value;
+}
 
 std::size_t cell_index(const Model& m, int segment, int tau) {
   return static_cast<std::size_t>(segment) * m.tenure_cells + tau;
@@ -237,18 +204,17 @@ void acquire_referrals(Period& p) {
     p.w.draws += 2;
     p.w.tier_referred[tier] = won;
     won_total += won;
-    p.out()[kReferred] += static_cast<double>(prospects);
+    record(p, metric("referred"), static_cast<double>(prospects));
   }
-  p.out()[kReferralWon] += static_cast<double>(won_total);
+  record(p, metric("referral_won"), static_cast<double>(won_total));
   f.referral_cost = program + static_cast<double>(won_total) * r.reward;
-  p.out()[kReferralCost] += f.referral_cost;
-  p.w.state.acquired += won_total;
+  record(p, metric("referral_cost"), f.referral_cost);
+  record(p, metric("acquired"), static_cast<double>(won_total));
 }
 
 // 3c. Intermediaries: Poisson referred prospects, binomial conversions, a commission each.
 void acquire_intermediaries(Period& p) {
   const std::vector<Intermediary>& sources = p.m.parameters.intermediaries;
-  double* out = p.out();
   for (std::size_t i = 0; i < sources.size(); ++i) {
     RandomStream rng = p.stream(Stream::intermediaries, i);
     const std::int64_t prospects = poisson(rng, sources[i].prospects);
@@ -258,11 +224,11 @@ void acquire_intermediaries(Period& p) {
     p.w.flows.by_mix += won;
     const double commission = static_cast<double>(won) * sources[i].commission;
     p.w.flows.commissions += commission;
-    out[kFixedMetricCount + 2 * p.m.tiers + 2 * i] += static_cast<double>(won);
-    out[kFixedMetricCount + 2 * p.m.tiers + 2 * i + 1] += commission;
-    out[kIntermediaryWon] += static_cast<double>(won);
+    record(p, metric_family("won_"), i, static_cast<double>(won));
+    record(p, metric_family("commission_"), i, commission);
+    record(p, metric("intermediary_won"), static_cast<double>(won));
   }
-  out[kCommissions] += p.w.flows.commissions;
+  record(p, metric("commissions"), p.w.flows.commissions);
 }
 
 // 3d. Paid and intermediary customers are split over tiers by the mix (multinomial); every
@@ -276,7 +242,7 @@ void place_new_customers(Period& p) {
     w.tier_draw[p.m.tiers - 1] =
         multinomial(mix_rng, w.flows.by_mix, mix, {w.tier_draw.data(), mix.size()});
     w.draws += mix.size();
-    w.state.acquired += w.flows.by_mix;
+    record(p, metric("acquired"), static_cast<double>(w.flows.by_mix));
   }
   if (w.flows.by_mix > 0 || s.referrals) {
     RandomStream class_rng = p.stream(Stream::churn_classes, 0);
@@ -313,8 +279,7 @@ void earn_margins(Period& p) {
     const double tier_cost = static_cast<double>(n) * parameters.cost_to_serve * p.env.costs;
     w.flows.revenue += tier_revenue;
     w.flows.serve_cost += tier_cost;
-    p.out()[kFixedMetricCount + m.tiers + tier] +=
-        (tier_revenue - tier_cost) * m.discount_factor[p.ti()];
+    record(p, metric_family("npv_"), tier, tier_revenue - tier_cost);
   }
 }
 
@@ -364,8 +329,8 @@ std::int64_t fail_in_cell(Period& p, int segment, int tau, std::int64_t offers_l
   w.state.counts[cell] -= defected;
   w.flows.unhappy_defectors += defected;
   w.flows.concessions += static_cast<double>(offered) * service.concession;
-  p.out()[kFailures] += static_cast<double>(failures);
-  p.out()[kRecoveriesOffered] += static_cast<double>(offered);
+  record(p, metric("failures"), static_cast<double>(failures));
+  record(p, metric("recoveries_offered"), static_cast<double>(offered));
   return offered;
 }
 
@@ -384,8 +349,8 @@ void fail_and_recover(Period& p) {
   for (int segment = 0; segment < p.m.segments; ++segment)
     for (int tau = p.m.tenure_cells - 1; tau >= 0; --tau)
       offers_left -= fail_in_cell(p, segment, tau, offers_left);
-  p.out()[kConcessionsPaid] += p.w.flows.concessions;
-  p.out()[kDefected] += static_cast<double>(p.w.flows.unhappy_defectors);
+  record(p, metric("concessions_paid"), p.w.flows.concessions);
+  record(p, metric("defected"), static_cast<double>(p.w.flows.unhappy_defectors));
 }
 
 // This period's move probabilities of a tier: upward moves raised by the upgrade response;
@@ -443,7 +408,7 @@ void churn_and_migrate(Period& p) {
     for (int c = 0; c < p.m.classes; ++c) churn_segment(p, tier * p.m.classes + c, moves);
   }
   std::swap(state.counts, state.next);
-  state.churned += p.w.flows.lost;
+  record(p, metric("churned"), static_cast<double>(p.w.flows.lost));
 }
 
 // 8. Pool and reputation: everyone who left returns to the pool; each unhappy defector
@@ -462,67 +427,59 @@ void update_pool_and_reputation(Period& p) {
   state.reputation = std::min(1.0, (1.0 - wom.decay) * state.reputation + wom.trust * reached);
 }
 
-// 9. Cash flow, discounted at the end of the period.
+// 9. Cash flow, discounted at the end of the period (the npv metric's fold).
 void book_cash_flow(Period& p) {
   const PeriodFlows& f = p.w.flows;
   PathState& state = p.w.state;
   const double cash_flow = f.revenue - f.serve_cost - f.acquisition_spend - f.retention_spend -
                            f.concessions - f.referral_cost - f.commissions -
                            p.m.parameters.fixed_costs * p.env.costs;
-  state.npv += cash_flow * p.m.discount_factor[p.ti()];
-  state.profit += cash_flow;
+  record(p, metric("npv"), cash_flow);
+  record(p, metric("profit"), cash_flow);
   state.cash += cash_flow;
-  state.trough = std::min(state.trough, state.cash);
-  state.acquisition_spend += f.acquisition_spend;
-  state.retention_spend += f.retention_spend;
+  record(p, metric("cash_trough"), state.cash);
+  record(p, metric("acquisition_spend"), f.acquisition_spend);
+  record(p, metric("retention_spend"), f.retention_spend);
   state.previous_revenue = f.revenue;
 }
 
-// Per-period series: customers per tier at the end of the period, total, cash, and the
-// optional reputation damage and prospect pool.
+// Per-period series: customers per tier at the end of the period, total, cash, reputation
+// damage and prospect pool.
 void record_series(Period& p) {
-  const Model& m = p.m;
-  std::vector<double>& series = p.w.result.series;
   std::int64_t total = 0;
-  for (int tier = 0; tier < m.tiers; ++tier) {
-    const std::int64_t n = customers_in_tier(m, p.w.state, tier);
-    series[tier * m.horizon + p.ti()] = static_cast<double>(n);
+  for (int tier = 0; tier < p.m.tiers; ++tier) {
+    const std::int64_t n = customers_in_tier(p.m, p.w.state, tier);
+    record(p, series_family("customers_"), tier, static_cast<double>(n));
     total += n;
   }
-  std::size_t next_series = m.tiers;
-  series[next_series++ * m.horizon + p.ti()] = static_cast<double>(total);
-  series[next_series++ * m.horizon + p.ti()] = p.w.state.cash;
-  if (m.parameters.word_of_mouth) series[next_series++ * m.horizon + p.ti()] = p.w.state.reputation;
-  if (m.parameters.prospect_pool)
-    series[next_series++ * m.horizon + p.ti()] = static_cast<double>(p.w.state.pool);
+  record(p, series("customers"), static_cast<double>(total));
+  record(p, series("cash_cumulative"), p.w.state.cash);
+  record(p, series("reputation_damage"), p.w.state.reputation);
+  record(p, series("prospect_pool"), static_cast<double>(p.w.state.pool));
 }
 
-// Customer equity of the base left at the end, in today's money, and the path's totals.
-void finish_path(const Model& m, Workspace& w) {
-  const PathState& state = w.state;
+// At the end of the horizon: customers left, per tier and in total, and their equity (the
+// present value of the base left, in today's money).
+void finish_path(Period& p) {
+  const Model& m = p.m;
+  const PathState& state = p.w.state;
   double equity = 0.0;
   std::int64_t customers_end = 0;
   for (int segment = 0; segment < m.segments; ++segment) {
     std::int64_t n = 0;
-    for (int tau = 0; tau < m.tenure_cells; ++tau) n += state.counts[cell_index(m, segment, tau)];
+    for (int tau = 0; tau < m.tenure_cells; ++tau) n += state.counts[p.cell(segment, tau)];
     customers_end += n;
     if (n > 0) equity += static_cast<double>(n) * m.equity_per_customer[segment];
   }
   equity *= m.discount_factor[m.horizon - 1];
-  double* out = w.result.metrics.data();
-  out[kNpv] = state.npv;
-  out[kProfit] = state.profit;
-  out[kCustomersEnd] = static_cast<double>(customers_end);
-  out[kAcquired] = static_cast<double>(state.acquired);
-  out[kChurned] = static_cast<double>(state.churned);
-  out[kCashTrough] = state.trough;
-  out[kAcquisitionSpend] = state.acquisition_spend;
-  out[kRetentionSpend] = state.retention_spend;
-  out[kEquityEnd] = equity;
-  out[kNpvWithEquity] = state.npv + equity;
-  out[kPoolEnd] = static_cast<double>(state.pool);
   for (int tier = 0; tier < m.tiers; ++tier)
-    out[kFixedMetricCount + tier] = w.result.series[tier * m.horizon + (m.horizon - 1)];
+    record(p, metric_family("customers_end_"), tier,
+           static_cast<double>(customers_in_tier(m, state, tier)));
+  record(p, metric("customers_end"), static_cast<double>(customers_end));
+  record(p, metric("equity_end"), equity);
+  record(p, metric("npv_with_equity"),
+         p.w.result.metrics[MetricLayout::slot(metric("npv"))] + equity);
+  record(p, metric("pool_end"), static_cast<double>(state.pool));
 }
 
 }  // namespace
@@ -544,8 +501,8 @@ void simulate_path(const Model& model, const World& world, const PolicyPlan& pla
     update_pool_and_reputation(period);  // 8. pool and reputation
     book_cash_flow(period);              // 9. cash flow, discounted
     record_series(period);
+    if (t == model.horizon) finish_path(period);
   }
-  finish_path(model, workspace);
 }
 
 }  // namespace tenure

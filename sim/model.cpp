@@ -129,6 +129,23 @@ std::vector<double> equity_per_customer(const Model& m) {
   return value;
 }
 
+// The members and mechanisms the metric layout reports.
+LayoutMembers layout_members(const Parameters& s) {
+  LayoutMembers members;
+  for (const Tier& tier : s.tiers) members.tiers.push_back(result_name(tier.name));
+  for (const Intermediary& source : s.intermediaries)
+    members.sources.push_back(result_name(source.name));
+  auto use = [&](Mechanism mechanism, bool used) {
+    members.uses[static_cast<std::size_t>(mechanism)] = used;
+  };
+  use(Mechanism::service, s.service.has_value());
+  use(Mechanism::referrals, s.referrals.has_value());
+  use(Mechanism::intermediaries, !s.intermediaries.empty());
+  use(Mechanism::market, s.prospect_pool.has_value());
+  use(Mechanism::word_of_mouth, s.word_of_mouth.has_value());
+  return members;
+}
+
 }  // namespace
 
 Model build_model(const Parameters& parameters) {
@@ -200,6 +217,7 @@ Model build_model(const Parameters& parameters) {
 
   m.equity_per_customer = equity_per_customer(m);
   m.policies = resolve_policies(s);
+  m.layout = MetricLayout(layout_members(s));
   return m;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/metrics.hpp"
 #include "sim/parameters.hpp"
 
 namespace tenure {
@@ -83,6 +84,7 @@ struct Model {
   std::vector<double> equity_per_customer;
 
   std::vector<PolicyPlan> policies;
+  MetricLayout layout;  // the slots of the metrics and series the kernel records
 };
 
 // Builds the tables.

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/atomic_file.hpp"
-#include "sim/kernel.hpp"
+#include "sim/metrics.hpp"
 
 namespace tenure {
 
@@ -64,6 +64,8 @@ std::string percent(double share) {
 
 RunSummary summarize_run(const RunResults& r) {
   RunSummary out;
+  const std::size_t npv_metric = r.metric_index("npv"),
+                    npv_with_equity_metric = r.metric_index("npv_with_equity");
   const std::size_t policies = r.policies().size();
   out.metrics.resize(policies);
   out.series.resize(policies);
@@ -84,12 +86,13 @@ RunSummary summarize_run(const RunResults& r) {
                                     quantile_sorted(sorted, 0.95)});
       }
     }
-    if (out.metrics[p][kNpv].mean > out.metrics[out.best_policy][kNpv].mean) out.best_policy = p;
-    if (out.metrics[p][kNpvWithEquity].mean >
-        out.metrics[out.best_with_equity][kNpvWithEquity].mean)
+    if (out.metrics[p][npv_metric].mean > out.metrics[out.best_policy][npv_metric].mean)
+      out.best_policy = p;
+    if (out.metrics[p][npv_with_equity_metric].mean >
+        out.metrics[out.best_with_equity][npv_with_equity_metric].mean)
       out.best_with_equity = p;
   }
-  for (const std::size_t metric : {std::size_t{kNpv}, std::size_t{kNpvWithEquity}})
+  for (const std::size_t metric : {npv_metric, npv_with_equity_metric})
     for (std::size_t a = 0; a < policies; ++a)
       for (std::size_t b = a + 1; b < policies; ++b)
         out.comparisons.push_back(
@@ -123,9 +126,9 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
       metrics[r.metrics()[k]] = to_json(s.metrics[p][k]);
     policy["metrics"] = std::move(metrics);
     // Ratio of means: total acquisition spend per customer won, over all worlds.
-    const double acquired = s.metrics[p][kAcquired].mean;
+    const double acquired = s.metrics[p][r.metric_index("acquired")].mean;
     policy["acquisition_cost_per_customer"] =
-        acquired > 0.0 ? s.metrics[p][kAcquisitionSpend].mean / acquired : 0.0;
+        acquired > 0.0 ? s.metrics[p][r.metric_index("acquisition_spend")].mean / acquired : 0.0;
     j["policies"].push_back(std::move(policy));
   }
   j["comparisons"] = nlohmann::ordered_json::array();
@@ -174,6 +177,11 @@ std::string periods_csv(const RunResults& r, const RunSummary& s) {
 }
 
 std::string text_report(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
+  const std::size_t npv_metric = r.metric_index("npv"),
+                    npv_with_equity_metric = r.metric_index("npv_with_equity"),
+                    customers_end_metric = r.metric_index("customers_end"),
+                    acquired_metric = r.metric_index("acquired"),
+                    churned_metric = r.metric_index("churned");
   std::string out = fmt::format("{}: {} paths, {} {}s, seed {}\n", scenario.name, r.paths(),
                                 scenario.horizon, to_string(scenario.period), scenario.seed);
   if (s.precision && s.precision->reached)
@@ -191,12 +199,13 @@ std::string text_report(const Scenario& scenario, const RunResults& r, const Run
                      "policy", width, "NPV mean", "+/- 95% CI", "NPV p05", "NPV ES05", "P(loss)",
                      "customers", "acquired", "churned");
   for (std::size_t p = 0; p < r.policies().size(); ++p) {
-    const Summary& npv = s.metrics[p][kNpv];
+    const Summary& npv = s.metrics[p][npv_metric];
     out += fmt::format("{:<{}}  {:>13}  {:>11}  {:>13}  {:>13}  {:>7}  {:>10}  {:>9}  {:>9}\n",
                        r.policies()[p], width, grouped(npv.mean), grouped(kZ95 * npv.se),
                        grouped(npv.quantiles[1]), grouped(npv.es05), percent(npv.prob_negative),
-                       grouped(s.metrics[p][kCustomersEnd].mean),
-                       grouped(s.metrics[p][kAcquired].mean), grouped(s.metrics[p][kChurned].mean));
+                       grouped(s.metrics[p][customers_end_metric].mean),
+                       grouped(s.metrics[p][acquired_metric].mean),
+                       grouped(s.metrics[p][churned_metric].mean));
   }
   // Every other metric, one row each, means per world side by side.
   std::size_t name_width = 6;
@@ -207,7 +216,8 @@ std::string text_report(const Scenario& scenario, const RunResults& r, const Run
   for (const auto& name : r.policies()) out += fmt::format("  {:>{}}", name, column);
   out += '\n';
   for (std::size_t k = 0; k < r.metrics().size(); ++k) {
-    if (k == kNpv || k == kCustomersEnd || k == kAcquired || k == kChurned) continue;
+    if (k == npv_metric || k == customers_end_metric || k == acquired_metric || k == churned_metric)
+      continue;
     out += fmt::format("{:<{}}", r.metrics()[k], name_width);
     for (std::size_t p = 0; p < r.policies().size(); ++p)
       out += fmt::format("  {:>{}}", grouped(s.metrics[p][k].mean), column);
@@ -229,12 +239,12 @@ std::string text_report(const Scenario& scenario, const RunResults& r, const Run
     }
   };
   out += fmt::format("\nbest by mean NPV: {}\n", r.policies()[s.best_policy]);
-  versus_best(kNpv, s.best_policy, "NPV");
+  versus_best(npv_metric, s.best_policy, "NPV");
   if (s.best_with_equity != s.best_policy) {
     out += fmt::format(
         "best counting the value of the customers left at the end (npv_with_equity): {}\n",
         r.policies()[s.best_with_equity]);
-    versus_best(kNpvWithEquity, s.best_with_equity, "NPV with equity");
+    versus_best(npv_with_equity_metric, s.best_with_equity, "NPV with equity");
   }
   return out;
 }

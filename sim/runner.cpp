@@ -66,8 +66,8 @@ namespace {
 // Widest 95% half-width of the mean NPV over the policies.
 double widest_npv_half_width(const RunResults& results) {
   double widest = 0.0;
-  for (std::size_t p = 0; p < results.policies().size(); ++p)  // npv is always metric 0
-    widest = std::max(widest, kZ95 * summarize(results.metric(p, 0)).se);
+  for (std::size_t p = 0; p < results.policies().size(); ++p)
+    widest = std::max(widest, kZ95 * summarize(results.metric(p, "npv")).se);
   return widest;
 }
 
@@ -94,25 +94,24 @@ PrecisionRun run_to_precision(const Model& model, const RunOptions& options, dou
 }
 
 std::size_t result_bytes(const Model& model, std::int64_t paths) {
-  const std::size_t per_path = model.policies.size() * (reported_metrics(model).size() +
-                                                        series_names(model).size() * model.horizon);
+  const std::size_t per_path =
+      model.policies.size() * (model.layout.reported_metrics().size() +
+                               model.layout.reported_series().size() * model.horizon);
   return per_path * static_cast<std::size_t>(paths) * sizeof(double);
 }
 
 RunResults run_simulation(const Model& model, const RunOptions& options) {
-  const std::vector<MetricSpec> reported = reported_metrics(model);
-  RunResults results(
-      [&] {
-        std::vector<std::string> names;
-        for (const PolicyPlan& plan : model.policies) names.push_back(plan.name);
-        return names;
-      }(),
-      [&] {
-        std::vector<std::string> names;
-        for (const MetricSpec& spec : reported) names.push_back(spec.name);
-        return names;
-      }(),
-      series_names(model), options.paths, model.horizon);
+  auto names = [](const std::vector<ReportedSlot>& reported) {
+    std::vector<std::string> out;
+    for (const ReportedSlot& figure : reported) out.push_back(figure.name);
+    return out;
+  };
+  const std::vector<ReportedSlot>& metrics = model.layout.reported_metrics();
+  const std::vector<ReportedSlot>& series = model.layout.reported_series();
+  std::vector<std::string> policies;
+  for (const PolicyPlan& plan : model.policies) policies.push_back(plan.name);
+  RunResults results(std::move(policies), names(metrics), names(series), options.paths,
+                     model.horizon);
 
   std::optional<tbb::global_control> thread_limit;
   if (options.threads > 0)
@@ -128,8 +127,6 @@ RunResults run_simulation(const Model& model, const RunOptions& options) {
       [&] { return std::make_unique<Scratch>(model); });
   std::atomic<std::int64_t> done{0};
   std::mutex progress_mutex;
-  const std::size_t metric_count = results.metrics().size();
-  const std::size_t series_count = results.series().size();
 
   constexpr std::int64_t kPathsPerTask = 16;
   tbb::parallel_for(
@@ -141,11 +138,12 @@ RunResults run_simulation(const Model& model, const RunOptions& options) {
           build_world(model, options.seed, static_cast<std::uint64_t>(path), local.world);
           for (std::size_t policy = 0; policy < model.policies.size(); ++policy) {
             simulate_path(model, local.world, model.policies[policy], w);
-            for (std::size_t k = 0; k < metric_count; ++k)
-              results.metric(policy, k)[path] = w.result.metrics[reported[k].slot];
-            for (std::size_t k = 0; k < series_count; ++k)
+            for (std::size_t k = 0; k < metrics.size(); ++k)
+              results.metric(policy, k)[path] = w.result.metrics[metrics[k].slot];
+            for (std::size_t k = 0; k < series.size(); ++k)
               for (int t = 1; t <= model.horizon; ++t)
-                results.series(policy, k, t)[path] = w.result.series[k * model.horizon + t - 1];
+                results.series(policy, k, t)[path] =
+                    w.result.series[series[k].slot * model.horizon + t - 1];
           }
         }
         const std::int64_t finished = done += static_cast<std::int64_t>(range.size());

@@ -30,7 +30,7 @@ Summary npv_summary(const Scenario& s, std::int64_t paths, std::uint64_t seed) {
   options.paths = paths;
   options.seed = seed;
   const RunResults results = run_simulation(model, options);
-  return summarize(results.metric(0, kNpv));
+  return summarize(results.metric(0, "npv"));
 }
 
 void expect_within_4_se(const Summary& s, double expected) {
@@ -157,7 +157,7 @@ TEST(ClosedForm, AcquiredCustomersFollowTheResponseCurve) {
     RunOptions options;
     options.paths = 2000;
     const RunResults results = run_simulation(model, options);
-    const Summary acquired = summarize(results.metric(0, kAcquired));
+    const Summary acquired = summarize(results.metric(0, "acquired"));
     EXPECT_LT(std::abs(acquired.mean - 12 * per_period), 4 * acquired.se);
   }
 }

@@ -53,13 +53,13 @@ TEST(Kernel, CustomersAreConserved) {
   for (const Tier& t : s.tiers) initial += t.initial_customers;
   for (std::size_t p = 0; p < r.policies().size(); ++p)
     for (std::int64_t path = 0; path < r.paths(); ++path) {
-      const double end = r.metric(p, kCustomersEnd)[path];
-      EXPECT_EQ(end, initial + r.metric(p, kAcquired)[path] - r.metric(p, kChurned)[path]);
+      const double end = r.metric(p, "customers_end")[path];
+      EXPECT_EQ(end, initial + r.metric(p, "acquired")[path] - r.metric(p, "churned")[path]);
       double tiers = 0;
       for (std::size_t k = 0; k < s.tiers.size(); ++k)
         tiers += r.metric(p, "customers_end_" + s.tiers[k].name)[path];
       EXPECT_EQ(tiers, end);
-      EXPECT_LE(r.metric(p, kCashTrough)[path], 0.0);
+      EXPECT_LE(r.metric(p, "cash_trough")[path], 0.0);
     }
 }
 
@@ -97,8 +97,8 @@ TEST(Kernel, UnspentBudgetIsNotACost) {
   s.policies = {{"keep", {step}}};
   const RunResults r = run(s, 10);
   for (std::int64_t path = 0; path < r.paths(); ++path) {
-    EXPECT_EQ(r.metric(0, kNpv)[path], 0.0);
-    EXPECT_EQ(r.metric(0, kRetentionSpend)[path], 0.0);
+    EXPECT_EQ(r.metric(0, "npv")[path], 0.0);
+    EXPECT_EQ(r.metric(0, "retention_spend")[path], 0.0);
   }
 }
 
@@ -127,9 +127,9 @@ TEST(Kernel, CashFlowIdentityWithoutRandomness) {
     trough = std::min(trough, cash);
   }
   const RunResults r = run(s, 3);
-  EXPECT_NEAR(r.metric(0, kNpv)[0], expected, 1e-9 * std::abs(expected));
-  EXPECT_EQ(r.metric(0, kCustomersEnd)[2], 100.0);
-  EXPECT_EQ(r.metric(0, kCashTrough)[1], trough);
+  EXPECT_NEAR(r.metric(0, "npv")[0], expected, 1e-9 * std::abs(expected));
+  EXPECT_EQ(r.metric(0, "customers_end")[2], 100.0);
+  EXPECT_EQ(r.metric(0, "cash_trough")[1], trough);
 }
 
 }  // namespace
@@ -151,7 +151,7 @@ TEST(Kernel, RunToPrecisionStopsAtTargetOrCap) {
     o.paths = 1000;
     return o;
   }());
-  const double pilot_half_width = kZ95 * summarize(fixed.metric(0, kNpv)).se;
+  const double pilot_half_width = kZ95 * summarize(fixed.metric(0, "npv")).se;
 
   const PrecisionRun loose = run_to_precision(model, options, 0.5 * pilot_half_width);
   EXPECT_TRUE(loose.reached);
@@ -159,7 +159,7 @@ TEST(Kernel, RunToPrecisionStopsAtTargetOrCap) {
   EXPECT_GT(loose.results.paths(), 1000);
   EXPECT_LT(loose.results.paths(), options.paths);
   for (std::int64_t path = 0; path < 1000; ++path)
-    EXPECT_EQ(loose.results.metric(1, kNpv)[path], fixed.metric(1, kNpv)[path]);
+    EXPECT_EQ(loose.results.metric(1, "npv")[path], fixed.metric(1, "npv")[path]);
 
   options.paths = 2000;
   const PrecisionRun capped = run_to_precision(model, options, 0.01 * pilot_half_width);

@@ -229,7 +229,7 @@ TEST(Expansion, MarginGrowsWithTenure) {
   double expected = 0.0;
   for (int t = 1; t <= s.horizon; ++t)
     expected += 100 * (100.0 * std::pow(1.1, (t - 1) / 12.0) - 10.0) * std::pow(1 + i, -t);
-  EXPECT_NEAR(r.metric(0, kNpv)[0], expected, 1e-9 * expected);
+  EXPECT_NEAR(r.metric(0, "npv")[0], expected, 1e-9 * expected);
 }
 
 // Retention spend raises upgrades: more customers end in the top tier, on the same worlds.

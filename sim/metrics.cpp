@@ -1,0 +1,54 @@
+#include "sim/metrics.hpp"
+
+namespace tenure {
+
+MetricLayout::MetricLayout(LayoutMembers members) : members_(std::move(members)) {
+  members_.uses[static_cast<std::size_t>(Mechanism::always)] = true;
+  declare_metrics();
+  declare_series();
+}
+
+std::size_t MetricLayout::members(Members over) const {
+  return over == Members::tiers ? members_.tiers.size() : members_.sources.size();
+}
+
+void MetricLayout::declare_metrics() {
+  for (std::size_t i = 0; i < kMetricDecls.size(); ++i)
+    if (members_.uses[static_cast<std::size_t>(kMetricDecls[i].needs)])
+      metrics_.push_back({std::string(kMetricDecls[i].name), i});
+  std::size_t next = kMetricDecls.size();
+  for (std::size_t f = 0; f < kMetricFamilyDecls.size(); ++f) {
+    metric_family_base_[f] = next;
+    next += members(kMetricFamilyDecls[f].over);
+  }
+  metric_slots_ = next;
+  auto report_family = [&](std::size_t f, std::size_t member) {
+    const FamilyDecl& d = kMetricFamilyDecls[f];
+    const auto& names = d.over == Members::tiers ? members_.tiers : members_.sources;
+    metrics_.push_back({std::string(d.prefix) + names[member], metric_family_base_[f] + member});
+  };
+  for (std::size_t f = 0; f < kMetricFamilyDecls.size(); ++f)
+    if (kMetricFamilyDecls[f].over == Members::tiers)
+      for (std::size_t member = 0; member < members(Members::tiers); ++member)
+        report_family(f, member);
+  for (std::size_t member = 0; member < members(Members::sources); ++member)
+    for (std::size_t f = 0; f < kMetricFamilyDecls.size(); ++f)
+      if (kMetricFamilyDecls[f].over == Members::sources) report_family(f, member);
+}
+
+void MetricLayout::declare_series() {
+  std::size_t next = 0;
+  for (std::size_t f = 0; f < kSeriesFamilyDecls.size(); ++f) {
+    const FamilyDecl& d = kSeriesFamilyDecls[f];
+    const auto& names = d.over == Members::tiers ? members_.tiers : members_.sources;
+    series_family_base_[f] = next;
+    for (const std::string& name : names) series_.push_back({std::string(d.prefix) + name, next++});
+  }
+  series_base_ = next;
+  for (std::size_t i = 0; i < kSeriesDecls.size(); ++i)
+    if (members_.uses[static_cast<std::size_t>(kSeriesDecls[i].needs)])
+      series_.push_back({std::string(kSeriesDecls[i].name), series_base_ + i});
+  series_slots_ = series_base_ + kSeriesDecls.size();
+}
+
+}  // namespace tenure

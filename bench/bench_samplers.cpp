@@ -17,11 +17,11 @@ struct StreamBits {
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
   result_type operator()() { return stream.next_u64(); }
-  tenure::RandomStream stream{1, 0, tenure::Stream::benchmark, 0, 0};
+  tenure::RandomStream stream{1, 0, tenure::Stream::benchmark, 0};
 };
 
 void BM_Uniform(benchmark::State& state) {
-  tenure::RandomStream rng(1, 0, tenure::Stream::benchmark, 0, 0);
+  tenure::RandomStream rng(1, 0, tenure::Stream::benchmark, 0);
   for (auto _ : state) benchmark::DoNotOptimize(rng.uniform());
   state.SetItemsProcessed(state.iterations());
 }
@@ -63,7 +63,7 @@ BENCHMARK(BM_StdBinomial)->Args({50, 50})->Args({10000, 300});
 
 void BM_Poisson(benchmark::State& state) {
   const double mean = static_cast<double>(state.range(0));
-  tenure::RandomStream rng(1, 0, tenure::Stream::benchmark, 0, 0);
+  tenure::RandomStream rng(1, 0, tenure::Stream::benchmark, 0);
   for (auto _ : state) benchmark::DoNotOptimize(tenure::poisson(rng, mean));
   state.SetItemsProcessed(state.iterations());
 }

@@ -43,8 +43,15 @@ struct Period {
   std::size_t cell(int segment, int tau) const {
     return static_cast<std::size_t>(segment) * m.tenure_cells + tau;
   }
-  RandomStream stream(Stream kind, std::uint64_t subject) const {
+  RandomStream stream(Stream kind, Subject subject = {}) const {
     return RandomStream(world.seed, world.index, kind, static_cast<std::uint64_t>(t), subject);
+  }
+  // A cell's draws are keyed by its tier, tenure and churn class, not by its index.
+  Subject cell_subject(int segment, int tau) const {
+    const Segment& s = m.segment[segment];
+    const bool pooled = tau == m.tenure_cells - 1;
+    return {m.tier_id[s.tier], pooled ? kPooledTenure : static_cast<std::uint32_t>(tau),
+            static_cast<std::uint32_t>(s.churn_class)};
   }
 };
 
@@ -124,7 +131,7 @@ void start_path(const Model& m, const World& world, Workspace& w) {
   state.next = std::move(next);
   std::fill(state.counts.begin(), state.counts.end(), 0);
   for (int tier = 0; tier < m.tiers; ++tier) {
-    RandomStream rng(world.seed, world.index, Stream::churn_classes, 0, tier);
+    RandomStream rng(world.seed, world.index, Stream::churn_classes, 0, Subject{m.tier_id[tier]});
     place(m, w, rng, tier, s.tiers[tier].initial_customers, m.tenure_cells - 1);
   }
   for (int tier = 0; tier < m.tiers; ++tier)
@@ -165,7 +172,7 @@ void acquire_paid(Period& p) {
                 p.env.acquisition * (1.0 - state.reputation);
   if (s.prospect_pool) mean *= static_cast<double>(state.pool) / *s.prospect_pool;
   if (mean > 0.0) {
-    RandomStream rng = p.stream(Stream::acquisition, 0);
+    RandomStream rng = p.stream(Stream::acquisition);
     p.w.flows.by_mix = s.prospect_pool
                            ? binomial(rng, state.pool, mean / static_cast<double>(state.pool))
                            : poisson(rng, mean);
@@ -198,7 +205,7 @@ void acquire_referrals(Period& p) {
   for (int tier = 0; tier < p.m.tiers; ++tier) {
     const double mean = static_cast<double>(p.w.tier_active[tier]) * r.rate[tier] * multiplier;
     if (mean <= 0.0) continue;
-    RandomStream rng = p.stream(Stream::referrals, tier);
+    RandomStream rng = p.stream(Stream::referrals, Subject{p.m.tier_id[tier]});
     const std::int64_t prospects = poisson(rng, mean);
     const std::int64_t won = take_from_pool(s, p.w.state, binomial(rng, prospects, r.conversion));
     p.w.draws += 2;
@@ -216,7 +223,7 @@ void acquire_referrals(Period& p) {
 void acquire_intermediaries(Period& p) {
   const std::vector<Intermediary>& sources = p.m.parameters.intermediaries;
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    RandomStream rng = p.stream(Stream::intermediaries, i);
+    RandomStream rng = p.stream(Stream::intermediaries, Subject{p.m.source_id[i]});
     const std::int64_t prospects = poisson(rng, sources[i].prospects);
     const std::int64_t won =
         take_from_pool(p.m.parameters, p.w.state, binomial(rng, prospects, sources[i].conversion));
@@ -237,17 +244,18 @@ void place_new_customers(Period& p) {
   const Parameters& s = p.m.parameters;
   Workspace& w = p.w;
   if (w.flows.by_mix > 0) {
-    RandomStream mix_rng = p.stream(Stream::new_customer_mix, 0);
+    RandomStream mix_rng = p.stream(Stream::new_customer_mix);
     const std::span<const double> mix(s.acquisition->new_customer_mix.data(), p.m.tiers - 1);
     w.tier_draw[p.m.tiers - 1] =
         multinomial(mix_rng, w.flows.by_mix, mix, {w.tier_draw.data(), mix.size()});
     w.draws += mix.size();
     record(p, metric("acquired"), static_cast<double>(w.flows.by_mix));
   }
-  if (w.flows.by_mix > 0 || s.referrals) {
-    RandomStream class_rng = p.stream(Stream::churn_classes, 0);
-    for (int tier = 0; tier < p.m.tiers; ++tier)
-      place(p.m, w, class_rng, tier, w.tier_draw[tier] + w.tier_referred[tier], 0);
+  for (int tier = 0; tier < p.m.tiers; ++tier) {
+    const std::int64_t joining = w.tier_draw[tier] + w.tier_referred[tier];
+    if (joining == 0) continue;
+    RandomStream class_rng = p.stream(Stream::churn_classes, Subject{p.m.tier_id[tier]});
+    place(p.m, w, class_rng, tier, joining, 0);
   }
 }
 
@@ -314,16 +322,17 @@ std::int64_t fail_in_cell(Period& p, int segment, int tau, std::int64_t offers_l
   Workspace& w = p.w;
   const std::int64_t n = w.state.counts[cell];
   if (n == 0) return 0;
-  RandomStream fail_rng = p.stream(Stream::failures, cell);
+  const Subject subject = p.cell_subject(segment, tau);
+  RandomStream fail_rng = p.stream(Stream::failures, subject);
   const std::int64_t failures = binomial(fail_rng, n, service.failure[tier]);
   ++w.draws;
   if (failures == 0) return 0;
   const std::vector<bool>& eligible_tiers = p.split.recovery_tiers;
   const bool eligible = eligible_tiers.empty() || eligible_tiers[tier];
   const std::int64_t offered = eligible ? std::min(failures, offers_left) : 0;
-  RandomStream recover_rng = p.stream(Stream::recovery, cell);
+  RandomStream recover_rng = p.stream(Stream::recovery, subject);
   const std::int64_t resolved = binomial(recover_rng, offered, service.recovery_success);
-  RandomStream defect_rng = p.stream(Stream::defection, cell);
+  RandomStream defect_rng = p.stream(Stream::defection, subject);
   const std::int64_t defected = binomial(defect_rng, failures - resolved, service.defection[tier]);
   w.draws += 2;
   w.state.counts[cell] -= defected;
@@ -382,7 +391,7 @@ void churn_segment(Period& p, int segment, std::span<const double> moves) {
     const std::size_t cell = p.cell(segment, tau);
     const std::int64_t n = w.state.counts[cell];
     if (n == 0) continue;  // most cells are empty early in the horizon
-    RandomStream rng = p.stream(Stream::churn_and_migration, cell);
+    RandomStream rng = p.stream(Stream::churn_and_migration, p.cell_subject(segment, tau));
     const std::int64_t lost = binomial(rng, n, std::min(1.0, hazard_base * m.loyalty_by_cell[tau]));
     ++w.draws;
     w.flows.lost += lost;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/random.hpp"
+
 namespace tenure {
 
 double expected_new_customers(const AcquisitionResponse& response, double spend) {
@@ -218,6 +220,8 @@ Model build_model(const Parameters& parameters) {
   m.equity_per_customer = equity_per_customer(m);
   m.policies = resolve_policies(s);
   m.layout = MetricLayout(layout_members(s));
+  for (const Tier& tier : s.tiers) m.tier_id.push_back(stable_id(tier.name));
+  for (const Intermediary& source : s.intermediaries) m.source_id.push_back(stable_id(source.name));
   return m;
 }
 

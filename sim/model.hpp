@@ -63,6 +63,9 @@ struct Model {
   double rate = 0.0;     // per-period discount rate
 
   std::vector<Segment> segment;
+  // Stable ids of the tiers and intermediary sources (from their names): random streams are
+  // keyed by them, so a draw does not depend on where a tier is listed.
+  std::vector<std::uint64_t> tier_id, source_id;
   std::vector<std::vector<double>> class_share;  // [tier][class]: share of customers
   std::vector<double> loyalty_by_cell;           // churn multiplier for each tenure cell
   // Margin multiplier (growth with tenure) per [tier][tenure cell]. With margin growth every

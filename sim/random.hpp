@@ -1,16 +1,20 @@
-// Counter-based random streams keyed by logical ids, never by thread.
+// Counter-based random streams keyed by what a draw is about, never by thread or position.
 //
-// Every draw of a run is a pure function of (seed, path, stream, period, cell, index):
-// Philox4x64-10 with key (seed, path) and counter (stream, period, cell, block). So
-// results are bit-identical whatever the number of threads or the order in which paths
-// run, and every policy of a run sees the same random worlds (common random numbers):
-// the same (path, stream, period, cell) gives the same uniforms under every policy.
+// Every draw of a run is a pure function of (seed, world, mechanism, period, subject, index):
+// Philox4x64-10 with key (seed, world) and a counter made of the mechanism and period, the
+// subject (which tier or source, which tenure, which churn class) and a block number. So
+// results are bit-identical whatever the number of threads or the order in which worlds
+// run, and every policy of a run, every point of a sweep, sees the same random worlds
+// (common random numbers): the same draw of the same world gets the same uniforms. Tiers
+// and sources are identified by their names, not by their place in a list, so changing a
+// half-life, the horizon or one tier's parameters leaves every other draw of a world alone.
 #pragma once
 
 #include <Random123/philox.h>
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 namespace tenure {
 
@@ -35,15 +39,39 @@ inline constexpr std::array<Stream, 10> kAllStreams = {
     Stream::defection,     Stream::referrals,        Stream::intermediaries,
     Stream::benchmark};
 
-// A stream of uniforms for one (seed, path, stream, period, cell). Cheap to construct
-// (no state beyond two small arrays), so the kernel makes one per cell per period.
+// A stable 64-bit id of a name (FNV-1a), for tiers and intermediary sources: the same name
+// gives the same id in every scenario, on every machine.
+constexpr std::uint64_t stable_id(std::string_view name) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (const char c : name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+// What a draw is about, beyond its mechanism and period.
+struct Subject {
+  std::uint64_t entity = 0;       // stable_id of the tier or source; 0 when none
+  std::uint32_t tenure = 0;       // periods since acquisition, or kPooledTenure
+  std::uint32_t churn_class = 0;  // the churn class within the tier
+};
+// The tenure of a cell that pools every tenure from some point on (at the loyalty floor),
+// or that holds the customers a scenario starts with.
+inline constexpr std::uint32_t kPooledTenure = 0xffffffffu;
+
+// A stream of uniforms for one draw. Cheap to construct (no state beyond two small arrays),
+// so the kernel makes one per cell per period.
 class RandomStream {
  public:
   using Generator = r123::Philox4x64;
 
-  RandomStream(std::uint64_t seed, std::uint64_t path, Stream stream, std::uint64_t period,
-               std::uint64_t cell)
-      : key_{{seed, path}}, counter_{{static_cast<std::uint64_t>(stream), period, cell, 0}} {}
+  // Periods fit in 48 bits and mechanisms in 16: the first counter word holds both.
+  RandomStream(std::uint64_t seed, std::uint64_t world, Stream stream, std::uint64_t period,
+               Subject subject = {})
+      : key_{{seed, world}},
+        counter_{{static_cast<std::uint64_t>(stream) << 48 | period, subject.entity,
+                  static_cast<std::uint64_t>(subject.tenure) << 32 | subject.churn_class, 0}} {}
 
   // Next raw 64-bit word.
   std::uint64_t next_u64() {

@@ -36,7 +36,7 @@ Exact poisson_exact(double mu) {
 void check(const Exact& exact, const std::function<std::int64_t(RandomStream&)>& draw, int count,
            std::uint64_t seed) {
   std::vector<double> values(count);
-  RandomStream rng(seed, 0, Stream::benchmark, 0, 0);
+  RandomStream rng(seed, 0, Stream::benchmark, 0);
   double sum = 0;
   for (double& v : values) sum += v = static_cast<double>(draw(rng));
   const double mean = sum / count;
@@ -97,7 +97,7 @@ TEST_P(PoissonSampler, MatchesTheExactDistribution) {
 INSTANTIATE_TEST_SUITE_P(Means, PoissonSampler, ::testing::Values(0.5, 7.0, 10.0, 35.0, 1e5));
 
 TEST(Samplers, EdgeCasesAreExact) {
-  RandomStream rng(1, 2, Stream::benchmark, 3, 4);
+  RandomStream rng(1, 2, Stream::benchmark, 3);
   EXPECT_EQ(binomial(rng, 0, 0.5), 0);
   EXPECT_EQ(binomial(rng, -5, 0.5), 0);
   EXPECT_EQ(binomial(rng, 100, 0.0), 0);
@@ -113,7 +113,7 @@ TEST(Samplers, EdgeCasesAreExact) {
 }
 
 TEST(Samplers, SameStreamSameDraws) {
-  RandomStream a(9, 8, Stream::benchmark, 7, 6), b(9, 8, Stream::benchmark, 7, 6);
+  RandomStream a(9, 8, Stream::benchmark, 7), b(9, 8, Stream::benchmark, 7);
   for (int i = 0; i < 200; ++i) {
     EXPECT_EQ(binomial(a, 5000, 0.2), binomial(b, 5000, 0.2));
     EXPECT_EQ(poisson(a, 40.0), poisson(b, 40.0));
@@ -125,7 +125,7 @@ TEST(Samplers, MultinomialMarginalsAreBinomial) {
   const std::int64_t n = 400;
   const int draws = 50000;
   std::vector<double> sums(p.size(), 0.0);
-  RandomStream rng(4, 0, Stream::benchmark, 0, 0);
+  RandomStream rng(4, 0, Stream::benchmark, 0);
   std::vector<std::int64_t> counts(p.size());
   for (int i = 0; i < draws; ++i) {
     const std::int64_t left = multinomial(rng, n, p, counts);
@@ -148,7 +148,7 @@ TEST(RandomStreams, IdsAreUnique) {
 }
 
 TEST(RandomStreams, UniformIsOpenAndCentred) {
-  RandomStream rng(1, 1, Stream::benchmark, 1, 1);
+  RandomStream rng(1, 1, Stream::benchmark, 1);
   const int n = 1000000;
   double sum = 0;
   for (int i = 0; i < n; ++i) {
@@ -161,18 +161,33 @@ TEST(RandomStreams, UniformIsOpenAndCentred) {
 }
 
 TEST(RandomStreams, EveryIdChangesTheSequence) {
-  auto first = [](std::uint64_t seed, std::uint64_t path, Stream stream, std::uint64_t period,
-                  std::uint64_t cell) {
-    RandomStream rng(seed, path, stream, period, cell);
+  auto first = [](std::uint64_t seed, std::uint64_t world, Stream stream, std::uint64_t period,
+                  Subject subject) {
+    RandomStream rng(seed, world, stream, period, subject);
     return rng.next_u64();
   };
-  const auto base = first(1, 2, Stream::churn_and_migration, 4, 5);
-  EXPECT_EQ(first(1, 2, Stream::churn_and_migration, 4, 5), base);
-  EXPECT_NE(first(9, 2, Stream::churn_and_migration, 4, 5), base);
-  EXPECT_NE(first(1, 9, Stream::churn_and_migration, 4, 5), base);
-  EXPECT_NE(first(1, 2, Stream::acquisition, 4, 5), base);
-  EXPECT_NE(first(1, 2, Stream::churn_and_migration, 9, 5), base);
-  EXPECT_NE(first(1, 2, Stream::churn_and_migration, 4, 9), base);
+  const Subject cell{stable_id("gold"), 5, 2};
+  const auto base = first(1, 2, Stream::churn_and_migration, 4, cell);
+  EXPECT_EQ(first(1, 2, Stream::churn_and_migration, 4, cell), base);
+  EXPECT_NE(first(9, 2, Stream::churn_and_migration, 4, cell), base);
+  EXPECT_NE(first(1, 9, Stream::churn_and_migration, 4, cell), base);
+  EXPECT_NE(first(1, 2, Stream::acquisition, 4, cell), base);
+  EXPECT_NE(first(1, 2, Stream::churn_and_migration, 9, cell), base);
+  EXPECT_NE(first(1, 2, Stream::churn_and_migration, 4, {stable_id("iron"), 5, 2}), base);
+  EXPECT_NE(first(1, 2, Stream::churn_and_migration, 4, {stable_id("gold"), 6, 2}), base);
+  EXPECT_NE(first(1, 2, Stream::churn_and_migration, 4, {stable_id("gold"), 5, 3}), base);
+  EXPECT_NE(first(1, 2, Stream::churn_and_migration, 4, {stable_id("gold"), kPooledTenure, 2}),
+            base);
+}
+
+// The mechanism and the period share a counter word: neither may spill into the other.
+TEST(RandomStreams, MechanismAndPeriodDoNotOverlap) {
+  std::set<std::uint64_t> firsts;
+  for (Stream stream : kAllStreams)
+    for (std::uint64_t period : {0ull, 1ull, 10000ull, (1ull << 48) - 1}) {
+      RandomStream rng(1, 2, stream, period, {});
+      EXPECT_TRUE(firsts.insert(rng.next_u64()).second);
+    }
 }
 
 }  // namespace

@@ -11,8 +11,10 @@
 
 #include "sim/model.hpp"
 #include "sim/report.hpp"
+#include "sim/resources.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario_yaml.hpp"
+#include "sim/summary.hpp"
 
 namespace {
 
@@ -31,34 +33,28 @@ int run_command(const RunArguments& args) {
   if (args.seed) scenario.seed = *args.seed;
   const tenure::Model model = tenure::build_model(scenario);
   // Every world's outcomes are kept (quantiles need them): refuse a run that cannot fit
-  // rather than fail half-way.
-  const double needed = static_cast<double>(tenure::result_bytes(model, scenario.paths));
-  const double available = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) *
-                           static_cast<double>(::sysconf(_SC_PAGE_SIZE));
-  if (available > 0 && needed > 0.8 * available)
-    throw std::runtime_error(fmt::format(
-        "{} paths need about {:.1f} GiB for their per-path results, more than 80% of this "
-        "machine's {:.1f} GiB of memory; run fewer paths (--paths)",
-        scenario.paths, needed / (1 << 30), available / (1 << 30)));
+  // rather than fail half-way. With a precision target, the cap must fit.
+  tenure::check_memory(model, scenario.paths);
 
-  tenure::RunOptions options;
-  options.paths = scenario.paths;
-  options.seed = scenario.seed;
-  options.threads = args.threads;
+  tenure::Progress progress;
   const bool show_progress = ::isatty(::fileno(stderr)) != 0;
   if (show_progress)
-    options.progress = [](std::int64_t done, std::int64_t total) {
+    progress = [](std::int64_t done, std::int64_t total) {
       std::fprintf(stderr, "\r  simulated %lld / %lld paths", static_cast<long long>(done),
                    static_cast<long long>(total));
     };
+  tenure::Simulation simulation(model, scenario.seed, args.threads);
   std::optional<tenure::PrecisionRun> precise;
-  if (args.precision) precise.emplace(tenure::run_to_precision(model, options, *args.precision));
-  const tenure::RunResults results =
-      precise ? std::move(precise->results) : tenure::run_simulation(model, options);
+  if (args.precision)
+    precise = tenure::run_to_precision(simulation, *args.precision, scenario.paths, progress);
+  else
+    simulation.run_paths(0, scenario.paths, progress);
   if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
 
+  const tenure::RunResults& results = simulation.results();
   tenure::RunSummary summary = tenure::summarize_run(results);
-  if (precise) summary.precision = {precise->target, precise->achieved, precise->reached};
+  if (precise)
+    summary.precision = {precise->target, precise->achieved, precise->reached, results.paths()};
   const std::filesystem::path out = args.out.empty()
                                         ? std::filesystem::path("results") / scenario.name
                                         : std::filesystem::path(args.out);

@@ -2,7 +2,6 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -10,7 +9,6 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <stdexcept>
 
 #include "sim/kernel.hpp"
@@ -20,28 +18,34 @@
 namespace tenure {
 
 RunResults::RunResults(std::vector<std::string> policies, std::vector<std::string> metrics,
-                       std::vector<std::string> series, std::int64_t paths, int horizon)
+                       std::vector<std::string> series, int horizon)
     : policies_(std::move(policies)),
       metrics_(std::move(metrics)),
       series_(std::move(series)),
-      paths_(paths),
       horizon_(horizon),
-      metric_values_(policies_.size() * metrics_.size() * paths),
-      series_values_(policies_.size() * series_.size() * horizon * paths) {}
+      metric_values_(policies_.size() * metrics_.size()),
+      series_values_(policies_.size() * series_.size() * horizon) {}
 
-std::size_t RunResults::metric_offset(std::size_t policy, std::size_t metric) const {
-  return (policy * metrics_.size() + metric) * paths_;
-}
-
-std::size_t RunResults::series_offset(std::size_t policy, std::size_t series, int period) const {
-  return ((policy * series_.size() + series) * horizon_ + (period - 1)) * paths_;
+void RunResults::grow_to(std::int64_t paths) {
+  if (paths <= paths_) return;
+  const auto size = static_cast<std::size_t>(paths);
+  // Exactly the room asked for: a run to a precision asks block by block.
+  for (auto& values : metric_values_) {
+    values.reserve(size);
+    values.resize(size);
+  }
+  for (auto& values : series_values_) {
+    values.reserve(size);
+    values.resize(size);
+  }
+  paths_ = paths;
 }
 
 std::span<double> RunResults::metric(std::size_t policy, std::size_t metric) {
-  return {metric_values_.data() + metric_offset(policy, metric), static_cast<std::size_t>(paths_)};
+  return metric_values_[policy * metrics_.size() + metric];
 }
 std::span<const double> RunResults::metric(std::size_t policy, std::size_t metric) const {
-  return {metric_values_.data() + metric_offset(policy, metric), static_cast<std::size_t>(paths_)};
+  return metric_values_[policy * metrics_.size() + metric];
 }
 std::size_t RunResults::metric_index(const std::string& name) const {
   const auto found = std::find(metrics_.begin(), metrics_.end(), name);
@@ -52,13 +56,90 @@ std::span<const double> RunResults::metric(std::size_t policy, const std::string
   return metric(policy, metric_index(name));
 }
 std::span<double> RunResults::series(std::size_t policy, std::size_t series, int period) {
-  return {series_values_.data() + series_offset(policy, series, period),
-          static_cast<std::size_t>(paths_)};
+  return series_values_[(policy * series_.size() + series) * horizon_ + (period - 1)];
 }
 std::span<const double> RunResults::series(std::size_t policy, std::size_t series,
                                            int period) const {
-  return {series_values_.data() + series_offset(policy, series, period),
-          static_cast<std::size_t>(paths_)};
+  return series_values_[(policy * series_.size() + series) * horizon_ + (period - 1)];
+}
+
+namespace {
+
+std::vector<std::string> names(const std::vector<ReportedSlot>& reported) {
+  std::vector<std::string> out;
+  for (const ReportedSlot& figure : reported) out.push_back(figure.name);
+  return out;
+}
+
+std::vector<std::string> policy_names(const Model& model) {
+  std::vector<std::string> out;
+  for (const PolicyPlan& plan : model.policies) out.push_back(plan.name);
+  return out;
+}
+
+// Per thread: the world being simulated and the kernel's scratch memory.
+struct Scratch {
+  explicit Scratch(const Model& model) : workspace(model) {}
+  World world;
+  Workspace workspace;
+};
+
+// Copies the reported slots of one world under one policy into the results.
+void store(const Model& model, const Workspace& w, std::size_t policy, std::int64_t path,
+           RunResults& results) {
+  const std::vector<ReportedSlot>& metrics = model.layout.reported_metrics();
+  const std::vector<ReportedSlot>& series = model.layout.reported_series();
+  for (std::size_t k = 0; k < metrics.size(); ++k)
+    results.metric(policy, k)[path] = w.result.metrics[metrics[k].slot];
+  for (std::size_t k = 0; k < series.size(); ++k)
+    for (int t = 1; t <= model.horizon; ++t)
+      results.series(policy, k, t)[path] = w.result.series[series[k].slot * model.horizon + t - 1];
+}
+
+}  // namespace
+
+Simulation::Simulation(const Model& model, std::uint64_t seed, int threads)
+    : model_(model),
+      seed_(seed),
+      arena_(threads > 0 ? threads : tbb::task_arena::automatic),
+      results_(policy_names(model), names(model.layout.reported_metrics()),
+               names(model.layout.reported_series()), model.horizon) {}
+
+void Simulation::run_paths(std::int64_t first, std::int64_t last, const Progress& progress) {
+  if (first != results_.paths() || last < first)
+    throw std::logic_error("worlds must be appended in order");
+  results_.grow_to(last);
+  tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch(
+      [&] { return std::make_unique<Scratch>(model_); });
+  std::atomic<std::int64_t> done{0};
+  std::mutex progress_mutex;
+  constexpr std::int64_t kWorldsPerTask = 16;
+  arena_.execute([&] {
+    tbb::parallel_for(
+        tbb::blocked_range<std::int64_t>(first, last, kWorldsPerTask),
+        [&](const tbb::blocked_range<std::int64_t>& range) {
+          Scratch& local = *scratch.local();
+          for (std::int64_t path = range.begin(); path != range.end(); ++path) {
+            build_world(model_, seed_, static_cast<std::uint64_t>(path), local.world);
+            for (std::size_t policy = 0; policy < model_.policies.size(); ++policy) {
+              simulate_path(model_, local.world, model_.policies[policy], local.workspace);
+              store(model_, local.workspace, policy, path, results_);
+            }
+          }
+          const std::int64_t finished = done += static_cast<std::int64_t>(range.size());
+          if (!progress) return;
+          std::unique_lock lock(progress_mutex, std::try_to_lock);
+          if (lock.owns_lock()) progress(first + finished, last);
+        },
+        tbb::simple_partitioner());
+  });
+  for (const auto& local : scratch) results_.draws += local->workspace.draws;
+}
+
+RunResults run_simulation(const Model& model, const RunOptions& options) {
+  Simulation simulation(model, options.seed, options.threads);
+  simulation.run_paths(0, options.paths, options.progress);
+  return simulation.take_results();
 }
 
 namespace {
@@ -73,89 +154,24 @@ double widest_npv_half_width(const RunResults& results) {
 
 }  // namespace
 
-PrecisionRun run_to_precision(const Model& model, const RunOptions& options, double half_width) {
-  RunOptions pilot = options;
-  pilot.paths = std::min<std::int64_t>(1000, options.paths);
-  RunResults results = run_simulation(model, pilot);
-  double achieved = widest_npv_half_width(results);
+PrecisionRun run_to_precision(Simulation& simulation, double half_width, std::int64_t cap,
+                              const Progress& progress) {
+  simulation.run_paths(0, std::min<std::int64_t>(1000, cap), progress);
+  double achieved = widest_npv_half_width(simulation.results());
   // The half-width shrinks as 1 / sqrt(n): ask for n (achieved / target)^2, plus 10%, and
-  // repeat in the rare case the estimate falls short, until reached or capped.
-  while (achieved > half_width && results.paths() < options.paths) {
+  // add more in the rare case the estimate falls short, until reached or capped.
+  while (achieved > half_width && simulation.results().paths() < cap) {
+    const std::int64_t n = simulation.results().paths();
     const double ratio = achieved / half_width;
-    const double wanted = 1.1 * static_cast<double>(results.paths()) * ratio * ratio;
-    RunOptions next = options;
-    next.paths = std::min<std::int64_t>(
-        options.paths,
-        std::max<std::int64_t>(results.paths() + 1, static_cast<std::int64_t>(std::ceil(wanted))));
-    results = run_simulation(model, next);
-    achieved = widest_npv_half_width(results);
+    const double wanted = std::ceil(1.1 * static_cast<double>(n) * ratio * ratio);
+    const std::int64_t next =
+        wanted >= static_cast<double>(cap)
+            ? cap
+            : std::max<std::int64_t>(n + 1, static_cast<std::int64_t>(wanted));
+    simulation.run_paths(n, next, progress);
+    achieved = widest_npv_half_width(simulation.results());
   }
-  return {std::move(results), half_width, achieved, achieved <= half_width};
-}
-
-std::size_t result_bytes(const Model& model, std::int64_t paths) {
-  const std::size_t per_path =
-      model.policies.size() * (model.layout.reported_metrics().size() +
-                               model.layout.reported_series().size() * model.horizon);
-  return per_path * static_cast<std::size_t>(paths) * sizeof(double);
-}
-
-RunResults run_simulation(const Model& model, const RunOptions& options) {
-  auto names = [](const std::vector<ReportedSlot>& reported) {
-    std::vector<std::string> out;
-    for (const ReportedSlot& figure : reported) out.push_back(figure.name);
-    return out;
-  };
-  const std::vector<ReportedSlot>& metrics = model.layout.reported_metrics();
-  const std::vector<ReportedSlot>& series = model.layout.reported_series();
-  std::vector<std::string> policies;
-  for (const PolicyPlan& plan : model.policies) policies.push_back(plan.name);
-  RunResults results(std::move(policies), names(metrics), names(series), options.paths,
-                     model.horizon);
-
-  std::optional<tbb::global_control> thread_limit;
-  if (options.threads > 0)
-    thread_limit.emplace(tbb::global_control::max_allowed_parallelism, options.threads);
-
-  // Per thread: the world being simulated and the kernel's scratch memory.
-  struct Scratch {
-    explicit Scratch(const Model& model) : workspace(model) {}
-    World world;
-    Workspace workspace;
-  };
-  tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch(
-      [&] { return std::make_unique<Scratch>(model); });
-  std::atomic<std::int64_t> done{0};
-  std::mutex progress_mutex;
-
-  constexpr std::int64_t kPathsPerTask = 16;
-  tbb::parallel_for(
-      tbb::blocked_range<std::int64_t>(0, options.paths, kPathsPerTask),
-      [&](const tbb::blocked_range<std::int64_t>& range) {
-        Scratch& local = *scratch.local();
-        Workspace& w = local.workspace;
-        for (std::int64_t path = range.begin(); path != range.end(); ++path) {
-          build_world(model, options.seed, static_cast<std::uint64_t>(path), local.world);
-          for (std::size_t policy = 0; policy < model.policies.size(); ++policy) {
-            simulate_path(model, local.world, model.policies[policy], w);
-            for (std::size_t k = 0; k < metrics.size(); ++k)
-              results.metric(policy, k)[path] = w.result.metrics[metrics[k].slot];
-            for (std::size_t k = 0; k < series.size(); ++k)
-              for (int t = 1; t <= model.horizon; ++t)
-                results.series(policy, k, t)[path] =
-                    w.result.series[series[k].slot * model.horizon + t - 1];
-          }
-        }
-        const std::int64_t finished = done += static_cast<std::int64_t>(range.size());
-        if (options.progress) {
-          std::unique_lock lock(progress_mutex, std::try_to_lock);
-          if (lock.owns_lock()) options.progress(finished, options.paths);
-        }
-      },
-      tbb::simple_partitioner());
-
-  for (const auto& local : scratch) results.draws += local->workspace.draws;
-  return results;
+  return {half_width, achieved, achieved <= half_width};
 }
 
 }  // namespace tenure

@@ -27,10 +27,12 @@ struct Outcome {
 };
 
 // Runs the tenure binary with the given arguments, capturing stdout and stderr.
-Outcome run_tenure(const std::string& arguments, const fs::path& scratch) {
+// `prefix` is shell text run first, e.g. to set a limit.
+Outcome run_tenure(const std::string& arguments, const fs::path& scratch,
+                   const std::string& prefix = "") {
   const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
-  const std::string command =
-      std::string(TENURE_BINARY) + " " + arguments + " > " + out.string() + " 2> " + err.string();
+  const std::string command = prefix + std::string(TENURE_BINARY) + " " + arguments + " > " +
+                              out.string() + " 2> " + err.string();
   const int raw = std::system(command.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(out), read_text(err)};
 }
@@ -149,7 +151,20 @@ TEST_F(EndToEnd, RunTooLargeForMemoryIsRefusedBeforeItStarts) {
                      "/scenarios/baseline.yaml --paths 100000000 --out " + out.string(),
                  scratch_);
   EXPECT_NE(run.status, 0);
-  EXPECT_THAT(run.err, HasSubstr("run fewer paths"));
+  EXPECT_THAT(run.err, HasSubstr("worlds (--paths)"));
+  EXPECT_THAT(run.err, HasSubstr("run at most"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// The guard counts the process's own limits, not only the machine's memory.
+TEST_F(EndToEnd, RunBeyondTheAddressSpaceLimitIsRefused) {
+  const fs::path out = scratch_ / "limited";
+  const Outcome run = run_tenure(
+      "run " + std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml --paths 2000000 --out " +
+          out.string(),
+      scratch_, "ulimit -v 4000000; ");  // 4 GB of address space; the run needs about 10 GB
+  EXPECT_NE(run.status, 0);
+  EXPECT_THAT(run.err, HasSubstr("run at most"));
   EXPECT_FALSE(fs::exists(out));
 }
 

@@ -1,6 +1,7 @@
 // Properties of the kernel that hold exactly, path by path.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/kernel.hpp"
@@ -9,6 +10,7 @@
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
 #include "sim/statistics.hpp"
+#include "sim/summary.hpp"
 
 namespace tenure {
 namespace {
@@ -139,33 +141,45 @@ namespace tenure {
 namespace {
 
 // Run to a precision: reached with fewer worlds than the cap when the target is loose, the
-// cap reported when it is not, and the worlds it ran are the same as a fixed-size run's.
+// cap reported when it is not; the worlds are appended to the pilot's, and the result is the
+// same as a fixed-size run of as many worlds.
 TEST(Kernel, RunToPrecisionStopsAtTargetOrCap) {
   const Scenario s = small_business();
   const Model model = build_model(s);
-  RunOptions options;
-  options.paths = 20000;
-  options.seed = 5;
-  const RunResults fixed = run_simulation(model, [&] {
-    RunOptions o = options;
-    o.paths = 1000;
-    return o;
-  }());
-  const double pilot_half_width = kZ95 * summarize(fixed.metric(0, "npv")).se;
+  const RunResults pilot = run_simulation(model, {1000, 5, 0, {}});
+  const double pilot_half_width = kZ95 * summarize(pilot.metric(0, "npv")).se;
 
-  const PrecisionRun loose = run_to_precision(model, options, 0.5 * pilot_half_width);
-  EXPECT_TRUE(loose.reached);
-  EXPECT_LE(loose.achieved, loose.target);
-  EXPECT_GT(loose.results.paths(), 1000);
-  EXPECT_LT(loose.results.paths(), options.paths);
-  for (std::int64_t path = 0; path < 1000; ++path)
-    EXPECT_EQ(loose.results.metric(1, "npv")[path], fixed.metric(1, "npv")[path]);
+  Simulation loose(model, 5);
+  const PrecisionRun reached = run_to_precision(loose, 0.5 * pilot_half_width, 20000);
+  EXPECT_TRUE(reached.reached);
+  EXPECT_LE(reached.achieved, reached.target);
+  const std::int64_t worlds = loose.results().paths();
+  EXPECT_GT(worlds, 1000);
+  EXPECT_LT(worlds, 20000);
+  const RunResults fixed = run_simulation(model, {worlds, 5, 0, {}});
+  for (std::size_t k = 0; k < fixed.metrics().size(); ++k)
+    for (std::size_t p = 0; p < fixed.policies().size(); ++p)
+      EXPECT_TRUE(std::ranges::equal(loose.results().metric(p, k), fixed.metric(p, k)))
+          << fixed.metrics()[k];
 
-  options.paths = 2000;
-  const PrecisionRun capped = run_to_precision(model, options, 0.01 * pilot_half_width);
+  Simulation tight(model, 5);
+  const PrecisionRun capped = run_to_precision(tight, 0.01 * pilot_half_width, 2000);
   EXPECT_FALSE(capped.reached);
-  EXPECT_EQ(capped.results.paths(), 2000);
+  EXPECT_EQ(tight.results().paths(), 2000);
   EXPECT_GT(capped.achieved, capped.target);
+}
+
+// Worlds appended block by block are the worlds of one run of them all.
+TEST(Kernel, AppendingWorldsGivesTheSameWorlds) {
+  const Model model = build_model(small_business());
+  Simulation blocks(model, 9, 2);
+  blocks.run_paths(0, 37);
+  blocks.run_paths(37, 200);
+  const RunResults whole = run_simulation(model, {200, 9, 1, {}});
+  for (std::size_t k = 0; k < whole.series().size(); ++k)
+    for (int t = 1; t <= whole.horizon(); ++t)
+      EXPECT_TRUE(std::ranges::equal(blocks.results().series(1, k, t), whole.series(1, k, t)));
+  EXPECT_THROW(blocks.run_paths(100, 300), std::logic_error);
 }
 
 }  // namespace

@@ -1,0 +1,155 @@
+// The tiers of the customer pyramid, loyalty with tenure and heterogeneity of churn.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/scenario/sections.hpp"
+
+namespace tenure::reader {
+
+namespace {
+
+// The first scalar `name` of a map, without any reporting (used to learn tier names early).
+std::optional<std::string> peek_name(const YAML::Node& node) {
+  if (!node.IsMap()) return std::nullopt;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
+    if (!key.IsScalar() || key.Scalar() != "name") continue;
+    if (!value.IsScalar() || value.Scalar().empty()) return std::nullopt;
+    return value.Scalar();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Reads a map from tier name to number, e.g. {gold: 0.01, iron: 0.02}.
+std::optional<TierMap> read_tier_map(Problems& problems, const Item& item, const TierNames& tiers,
+                                     const NumberRule& rule) {
+  if (!item.node.IsMap()) {
+    problems.add(item.mark, fmt::format("{} must be a map from tier name to {}, got {}", item.path,
+                                        rule.text, describe(item.node)));
+    return std::nullopt;
+  }
+  TierMap result;
+  const std::size_t before = problems.count();
+  for (const Entry& entry : map_entries(problems, item.node, item.path)) {
+    const auto found = tiers.index.find(entry.key);
+    if (found == tiers.index.end()) {
+      result.all_valid = false;
+      if (tiers.complete)
+        problems.add(
+            entry.key_mark,
+            fmt::format("unknown tier '{}' in {}{} (tiers: {})", entry.key, item.path,
+                        did_you_mean(entry.key, tiers.distinct()), join(tiers.distinct())));
+      continue;
+    }
+    const auto value = read_quantity(problems, entry.item(), rule);
+    if (value)
+      result.values.push_back(TierValue{found->second, *value, entry.key_mark, entry.path});
+  }
+  if (problems.count() != before) result.all_valid = false;
+  return result;
+}
+
+// A per-tier number: one number for every tier, or a map from tier name to number (tiers
+// not named get `fallback`).
+std::vector<double> read_per_tier(Problems& problems, const Item& item, const TierNames& tiers,
+                                  const NumberRule& rule, double fallback) {
+  std::vector<double> values(tiers.size(), fallback);
+  if (!item.node.IsMap()) {
+    if (const auto value = read_quantity(problems, item, rule)) values.assign(tiers.size(), *value);
+    return values;
+  }
+  if (const auto map = read_tier_map(problems, item, tiers, rule))
+    for (const TierValue& v : map->values) values[v.tier] = v.value;
+  return values;
+}
+
+TierNames read_tiers(Problems& problems, MapReader& top, Scenario& s) {
+  TierNames names;
+  const auto list = top.require("tiers", "a non-empty list of customer tiers, best first");
+  if (!list) return names;
+  const auto items = list_items(problems, *list, "tier", true);
+  if (!items) return names;
+
+  // First pass, quietly: names, so that moves can point at tiers listed later.
+  names.complete = true;
+  for (const Item& item : *items) {
+    const auto name = peek_name(item.node);
+    names.names.push_back(name.value_or(""));
+    if (!name) names.complete = false;
+    if (name) names.index.emplace(*name, static_cast<int>(names.names.size()) - 1);
+  }
+
+  UniqueNames unique("tier", true);
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const Item& item = (*items)[i];
+    MapReader t(problems, item, keys_of("tiers"));
+    Tier tier;
+    if (t.valid()) {
+      if (const auto name = t.required_string("name")) {
+        tier.name = *name;
+        unique.check(problems, *name, item.path, t.item("name")->mark);
+      }
+      tier.initial_customers =
+          static_cast<std::int64_t>(t.optional_integer("initial_customers", at_least(0), 0));
+      tier.margin = t.required_money("margin").value_or(0.0);
+      tier.cost_to_serve = t.optional_money("cost_to_serve", 0.0);
+      tier.churn = t.required_probability("churn").value_or(0.0);
+      tier.margin_growth = t.optional_number("margin_growth", kGrowth, 0.0);
+      if (const auto moves = t.item("moves")) {
+        if (const auto map = read_tier_map(problems, *moves, names, kProbability)) {
+          double sum = 0.0;
+          bool sum_valid = map->all_valid;
+          for (const TierValue& move : map->values) {
+            if (move.tier == static_cast<int>(i)) {
+              problems.add(move.key_mark,
+                           fmt::format("{}: a tier cannot move to itself (customers who do not "
+                                       "move stay in their tier); remove this entry",
+                                       move.path));
+              sum_valid = false;
+              continue;
+            }
+            sum += move.value;
+            tier.moves.push_back(Move{move.tier, move.value});
+          }
+          if (sum_valid && sum > 1.0 + kShareTolerance)
+            problems.add(moves->mark,
+                         fmt::format("{}: the move probabilities add up to {}; they can add up to "
+                                     "at most 1",
+                                     moves->path, format_sum(sum)));
+        }
+      }
+      t.finish();
+    }
+    s.tiers.push_back(std::move(tier));
+  }
+  return names;
+}
+
+std::optional<Loyalty> read_loyalty(Problems& problems, MapReader& top) {
+  const auto item = top.item("loyalty");
+  if (!item) return std::nullopt;
+  MapReader r(problems, *item, keys_of("loyalty"));
+  Loyalty loyalty;
+  loyalty.floor = r.required_probability("floor").value_or(1.0);
+  loyalty.half_life = r.required_number("half_life", kPositive).value_or(1.0);
+  r.finish();
+  return loyalty;
+}
+
+std::optional<Heterogeneity> read_heterogeneity(Problems& problems, MapReader& top) {
+  const auto item = top.item("heterogeneity");
+  if (!item) return std::nullopt;
+  Heterogeneity h;
+  MapReader r(problems, *item, keys_of("heterogeneity"));
+  h.classes = static_cast<int>(r.optional_integer("classes", between(1, 20), 5));
+  h.concentration = r.required_number("concentration", kPositive).value_or(10.0);
+  r.finish();
+  return h;
+}
+
+}  // namespace tenure::reader

@@ -1,0 +1,134 @@
+// Reading a scenario file: the document, the top level, and the sections in order.
+#include "sim/scenario_yaml.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim/scenario/sections.hpp"
+
+namespace tenure {
+
+namespace reader {
+namespace {
+
+Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::string& file) {
+  Scenario s;
+  s.source_file = file;
+  MapReader top(problems, Item{root, "", root.Mark()}, keys_of("top"));
+  if (!top.valid()) return s;
+
+  if (const auto name = top.required_string("name")) {
+    s.name = *name;
+    if (s.name == "." || s.name == ".." || s.name.find_first_of("/\\") != std::string::npos)
+      problems.add(top.item("name")->mark,
+                   fmt::format("name '{}' is used as the results folder name, so it cannot "
+                               "contain '/' or '\\' or be '.' or '..'",
+                               s.name));
+  }
+  s.description = top.optional_string("description", "");
+  std::optional<int> horizon;
+  if (const auto h = top.required_integer("horizon", between(1, kMaxHorizon))) {
+    s.horizon = static_cast<int>(*h);
+    horizon = s.horizon;
+  }
+  const Choices<PeriodUnit> periods = {
+      {"month", PeriodUnit::month}, {"quarter", PeriodUnit::quarter}, {"year", PeriodUnit::year}};
+  s.period = top.one_of("period", periods, PeriodUnit::month);
+  s.discount_rate = top.optional_number("discount_rate", kAnnualRate, 0.0);
+  s.paths = static_cast<std::int64_t>(top.optional_integer("paths", at_least(1), 10000));
+  s.seed = top.optional_integer("seed", between(0, std::numeric_limits<std::uint64_t>::max()), 1);
+
+  const TierNames tiers = read_tiers(problems, top, s);
+  s.loyalty = read_loyalty(problems, top);
+  s.budget = read_budget(problems, top);
+  s.fixed_costs = top.optional_money("fixed_costs", 0.0);
+  s.acquisition = read_acquisition(problems, top, tiers);
+  s.retention = read_retention(problems, top, s.upgrade);
+  s.prospect_pool = read_market(problems, top);
+  s.service = read_service(problems, top, tiers);
+  s.word_of_mouth = read_word_of_mouth(problems, top);
+  s.referrals = read_referrals(problems, top, tiers);
+  s.intermediaries = read_intermediaries(problems, top);
+  s.heterogeneity = read_heterogeneity(problems, top);
+  const PolicyContext context{tiers,
+                              top.has("acquisition"),
+                              top.has("retention"),
+                              top.has("service"),
+                              top.has("referrals"),
+                              horizon,
+                              has_referral_program(top)};
+  s.policies = read_policies(problems, top, context);
+  s.shocks = read_shocks(problems, top, horizon);
+  top.finish();
+  return s;
+}
+
+}  // namespace
+}  // namespace reader
+
+using reader::DocumentSurvey;
+using reader::Problems;
+
+Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name) {
+  Problems problems(file_name);
+  const std::string text(yaml_text);
+  YAML::Node root;
+  try {
+    const DocumentSurvey survey = reader::survey_documents(text);
+    if (survey.stuck_at) {
+      const auto pos = static_cast<std::size_t>(std::max(0, survey.stuck_at->pos));
+      const std::string what =
+          pos < text.size() ? fmt::format("'{}'", text[pos]) : std::string("character");
+      problems.add(*survey.stuck_at,
+                   fmt::format("YAML syntax error: unexpected {} here (a ',' may only separate "
+                               "entries inside [ ] or {{ }})",
+                               what));
+      throw ScenarioError(problems.take());
+    }
+    if (survey.second_document)
+      problems.add(*survey.second_document,
+                   "a scenario file holds one YAML document, but a second one starts here");
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    problems.add(error.mark, "YAML syntax error: " + error.msg);
+    throw ScenarioError(problems.take());
+  }
+  if (root.IsNull()) {
+    problems.add_at(1, 1,
+                    "the scenario is empty; expected a map with at least name, horizon, tiers, "
+                    "budget and policies");
+    throw ScenarioError(problems.take());
+  }
+
+  Scenario scenario;
+  try {
+    scenario = reader::read_scenario(problems, root, file_name);
+  } catch (const YAML::Exception& error) {
+    // Not expected: the readers only inspect nodes. Reported rather than lost.
+    problems.add(error.mark, "could not read the YAML: " + error.msg);
+  }
+  if (problems.count() > 0) throw ScenarioError(problems.take());
+  return scenario;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  auto unreadable = [&](const std::string& reason) {
+    throw ScenarioError({Diagnostic{path, 0, 0, "cannot read file: " + reason}});
+  };
+  std::error_code code;
+  if (std::filesystem::is_directory(path, code)) unreadable("it is a directory");
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) unreadable(errno != 0 ? std::strerror(errno) : "cannot open it");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) unreadable(errno != 0 ? std::strerror(errno) : "read error");
+  return parse_scenario(text.str(), path);
+}
+
+}  // namespace tenure

@@ -93,7 +93,12 @@ TEST(SbgLikelihood, EqualsTheBetaFunctionDefinitionForCohortsOfDifferentAges) {
       "t",
       {Cohort{"a", {50, 30, 22, 19}, 2}, Cohort{"b", {40, 25}, 6}, Cohort{"c", {70, 41, 30}, 8}}};
   const SbgParameters p{0.8, 2.5};
-  const auto log_b = [](double x, double y) { return std::log(std::beta(x, y)); };
+  // log B(x, y) = log Gamma(x) + log Gamma(y) - log Gamma(x + y); lgamma_r, unlike
+  // std::lgamma, writes no global.
+  const auto log_b = [](double x, double y) {
+    int sign = 0;
+    return lgamma_r(x, &sign) + lgamma_r(y, &sign) - lgamma_r(x + y, &sign);
+  };
   double expected = 0;
   for (const Cohort& c : tier.cohorts) {
     for (std::size_t t = 1; t < c.active.size(); ++t)
@@ -275,6 +280,32 @@ TEST(SbgFit, NamesEveryTierThatCannotBeFitted) {
     EXPECT_THAT(format_diagnostic(error.diagnostics()[1]),
                 testing::StartsWith("c.csv: tier 'lead': no cohort is observed"));
   }
+}
+
+// The table pools the cohorts observed through each period: at t = 2 only cohort a counts.
+TEST(SbgFit, TablePoolsTheCohortsObservedThroughEachPeriod) {
+  const CohortFit fit = fit_cohorts(
+      parse_cohort_csv("cohort,period,active\na,0,100\na,1,60\na,2,45\nb,0,50\nb,1,30\n", "c.csv"));
+  ASSERT_EQ(fit.tiers.size(), 1u);
+  const TierFit& tier = fit.tiers[0];
+  EXPECT_EQ(tier.name, "all");
+  EXPECT_EQ(tier.cohorts, 2);
+  EXPECT_EQ(tier.customers, 150);
+  ASSERT_EQ(tier.table.size(), 3u);
+  EXPECT_EQ(tier.table[1].cohorts, 2);
+  EXPECT_EQ(tier.table[1].acquired, 150);
+  EXPECT_EQ(tier.table[1].active, 90);
+  EXPECT_DOUBLE_EQ(tier.table[1].observed, 0.6);
+  EXPECT_EQ(tier.table[2].cohorts, 1);
+  EXPECT_EQ(tier.table[2].acquired, 100);
+  EXPECT_DOUBLE_EQ(tier.table[2].observed, 0.45);
+  const SbgParameters p{tier.estimate.alpha, tier.estimate.beta};
+  EXPECT_DOUBLE_EQ(tier.table[2].fitted, sbg_survival(p, 2));
+  // The counts behind the likelihood: at risk 150 then 60, leaving 60 then 15.
+  const SurvivalCounts counts =
+      count_survival(CohortTier{"all", {Cohort{"a", {100, 60, 45}, 2}, Cohort{"b", {50, 30}, 5}}});
+  EXPECT_THAT(counts.at_risk, testing::ElementsAre(150, 60));
+  EXPECT_THAT(counts.churned, testing::ElementsAre(60, 15));
 }
 
 // ---------------------------------------------------------------------------------------

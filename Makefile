@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 # Debian 12 packages the build needs; the setup step installs only those missing.
 PACKAGES := build-essential cmake pkg-config libeigen3-dev libtbb-dev libyaml-cpp-dev \
             libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev \
-            librandom123-dev libboost-dev libfmt-dev
+            librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev
 
 .PHONY: all setup configure build run test bench golden format clean
 
@@ -44,7 +44,7 @@ golden: build
 	tests/golden/update.sh $(BUILD_DIR)/tenure
 
 format:
-	clang-format -i sim/*.cpp sim/*.hpp tests/*.cpp tests/*.hpp bench/*.cpp
+	clang-format -i sim/*.cpp sim/*.hpp sim/calibration/*.cpp sim/calibration/*.hpp tests/*.cpp tests/*.hpp bench/*.cpp
 
 clean:
 	rm -rf $(BUILD_DIR)

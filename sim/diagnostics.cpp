@@ -5,7 +5,9 @@
 namespace tenure {
 
 std::string format_diagnostic(const Diagnostic& d) {
-  if (d.line > 0) return fmt::format("{}:{}:{}: {}", d.file, d.line, d.column, d.message);
+  if (d.line > 0 && d.column > 0)
+    return fmt::format("{}:{}:{}: {}", d.file, d.line, d.column, d.message);
+  if (d.line > 0) return fmt::format("{}:{}: {}", d.file, d.line, d.message);
   return fmt::format("{}: {}", d.file, d.message);
 }
 

@@ -14,7 +14,7 @@ struct Diagnostic {
   std::string message;
 };
 
-// "FILE:LINE:COLUMN: message" (position omitted when unknown).
+// "FILE:LINE:COLUMN: message"; the column, or the whole position, is omitted when unknown.
 std::string format_diagnostic(const Diagnostic& diagnostic);
 
 // Thrown when a scenario has one or more problems; what() lists them all, one per line.

@@ -44,7 +44,7 @@ golden: build
 	tests/golden/update.sh $(BUILD_DIR)/tenure
 
 format:
-	clang-format -i sim/*.cpp sim/*.hpp sim/calibration/*.cpp sim/calibration/*.hpp tests/*.cpp tests/*.hpp bench/*.cpp
+	clang-format -i $$(find sim tests bench -name '*.cpp' -o -name '*.hpp')
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -6,10 +6,10 @@
 #include <memory>
 #include <thread>
 
-#include "sim/kernel.hpp"
-#include "sim/model.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario_yaml.hpp"
+#include "sim/engine/kernel.hpp"
+#include "sim/engine/model.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/scenario/scenario_yaml.hpp"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <limits>
 #include <random>
 
-#include "sim/random.hpp"
-#include "sim/samplers.hpp"
+#include "sim/engine/random.hpp"
+#include "sim/engine/samplers.hpp"
 
 namespace {
 

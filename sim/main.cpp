@@ -9,12 +9,13 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "sim/model.hpp"
-#include "sim/report.hpp"
-#include "sim/resources.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario_yaml.hpp"
-#include "sim/summary.hpp"
+#include "sim/analysis/summary.hpp"
+#include "sim/engine/model.hpp"
+#include "sim/engine/resources.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/output/result_files.hpp"
+#include "sim/output/terminal.hpp"
+#include "sim/scenario/scenario_yaml.hpp"
 
 namespace {
 

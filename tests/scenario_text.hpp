@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario_yaml.hpp"
+#include "sim/scenario/scenario_yaml.hpp"
 
 namespace tenure::test {
 

@@ -5,11 +5,11 @@
 #include <Eigen/Dense>
 #include <cmath>
 
-#include "sim/kernel.hpp"
-#include "sim/model.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
-#include "sim/statistics.hpp"
+#include "sim/analysis/statistics.hpp"
+#include "sim/engine/kernel.hpp"
+#include "sim/engine/model.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace tenure {
 namespace {

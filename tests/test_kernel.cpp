@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "sim/kernel.hpp"
-#include "sim/model.hpp"
-#include "sim/report.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
-#include "sim/statistics.hpp"
-#include "sim/summary.hpp"
+#include "sim/analysis/statistics.hpp"
+#include "sim/analysis/summary.hpp"
+#include "sim/engine/kernel.hpp"
+#include "sim/engine/model.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/output/result_files.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace tenure {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <set>
 
-#include "sim/metrics.hpp"
-#include "sim/model.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/metrics.hpp"
+#include "sim/engine/model.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace tenure {
 namespace {

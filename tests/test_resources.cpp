@@ -3,9 +3,9 @@
 
 #include <limits>
 
-#include "sim/model.hpp"
-#include "sim/resources.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/model.hpp"
+#include "sim/engine/resources.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace tenure {
 namespace {

@@ -7,8 +7,8 @@
 #include <set>
 #include <vector>
 
-#include "sim/random.hpp"
-#include "sim/samplers.hpp"
+#include "sim/engine/random.hpp"
+#include "sim/engine/samplers.hpp"
 
 namespace tenure {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario_yaml.hpp"
+#include "sim/scenario/scenario_yaml.hpp"
 #include "tests/scenario_text.hpp"
 
 namespace tenure {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "sim/statistics.hpp"
+#include "sim/analysis/statistics.hpp"
 
 namespace tenure {
 namespace {

@@ -5,9 +5,9 @@
 
 #include <functional>
 
-#include "sim/model.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/model.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace tenure {
 namespace {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/diagnostics.hpp"
+#include "sim/scenario/diagnostics.hpp"
 
 namespace tenure {
 

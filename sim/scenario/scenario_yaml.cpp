@@ -1,5 +1,5 @@
 // Reading a scenario file: the document, the top level, and the sections in order.
-#include "sim/scenario_yaml.hpp"
+#include "sim/scenario/scenario_yaml.hpp"
 
 #include <fmt/format.h>
 

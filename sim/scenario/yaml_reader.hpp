@@ -22,8 +22,8 @@
 #include <utility>
 #include <vector>
 
-#include "sim/diagnostics.hpp"
-#include "sim/parameters.hpp"
+#include "sim/engine/parameters.hpp"
+#include "sim/scenario/diagnostics.hpp"
 
 namespace tenure::reader {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/metrics.hpp"
-#include "sim/parameters.hpp"
+#include "sim/engine/metrics.hpp"
+#include "sim/engine/parameters.hpp"
 
 namespace tenure {
 

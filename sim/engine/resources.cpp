@@ -1,4 +1,4 @@
-#include "sim/resources.hpp"
+#include "sim/engine/resources.hpp"
 
 #include <fmt/format.h>
 #include <sys/resource.h>

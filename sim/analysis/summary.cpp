@@ -1,4 +1,4 @@
-#include "sim/summary.hpp"
+#include "sim/analysis/summary.hpp"
 
 #include <algorithm>
 

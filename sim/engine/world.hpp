@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/model.hpp"
+#include "sim/engine/model.hpp"
 
 namespace tenure {
 

@@ -10,43 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/model.hpp"
+#include "sim/analysis/run_results.hpp"
+#include "sim/engine/model.hpp"
 
 namespace tenure {
-
-// Per-world outcomes of every policy, stored by world index so results never depend on the
-// order in which threads finished. Worlds are appended in blocks.
-class RunResults {
- public:
-  RunResults(std::vector<std::string> policies, std::vector<std::string> metrics,
-             std::vector<std::string> series, int horizon);
-
-  const std::vector<std::string>& policies() const { return policies_; }
-  const std::vector<std::string>& metrics() const { return metrics_; }
-  const std::vector<std::string>& series() const { return series_; }
-  std::int64_t paths() const { return paths_; }
-  int horizon() const { return horizon_; }
-  std::uint64_t draws = 0;  // sampler calls over the whole run
-
-  // Makes room for worlds up to `paths` (values 0 until written).
-  void grow_to(std::int64_t paths);
-
-  // One value per world.
-  std::span<double> metric(std::size_t policy, std::size_t metric);
-  std::span<const double> metric(std::size_t policy, std::size_t metric) const;
-  // By name; throws std::out_of_range for a metric this run does not report.
-  std::span<const double> metric(std::size_t policy, const std::string& name) const;
-  std::size_t metric_index(const std::string& name) const;
-  std::span<double> series(std::size_t policy, std::size_t series, int period);
-  std::span<const double> series(std::size_t policy, std::size_t series, int period) const;
-
- private:
-  std::vector<std::string> policies_, metrics_, series_;
-  std::int64_t paths_ = 0;
-  int horizon_;
-  std::vector<std::vector<double>> metric_values_;  // [policy][metric] -> per world
-  std::vector<std::vector<double>> series_values_;  // [policy][series][period] -> per world
-};
 
 // Called now and then with the number of worlds finished and the number asked for; may be
 // called from any thread, never concurrently with itself.

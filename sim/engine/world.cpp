@@ -1,4 +1,4 @@
-#include "sim/world.hpp"
+#include "sim/engine/world.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "sim/samplers.hpp"
+#include "sim/engine/samplers.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -7,8 +7,8 @@
 #include <optional>
 #include <vector>
 
-#include "sim/runner.hpp"
-#include "sim/statistics.hpp"
+#include "sim/analysis/run_results.hpp"
+#include "sim/analysis/statistics.hpp"
 
 namespace tenure {
 

@@ -1,11 +1,11 @@
-#include "sim/model.hpp"
+#include "sim/engine/model.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "sim/random.hpp"
+#include "sim/engine/random.hpp"
 
 namespace tenure {
 

@@ -1,4 +1,4 @@
-#include "sim/statistics.hpp"
+#include "sim/analysis/statistics.hpp"
 
 #include <algorithm>
 #include <cassert>

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "sim/diagnostics.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/diagnostics.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace tenure {
 

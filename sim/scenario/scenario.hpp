@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/parameters.hpp"
+#include "sim/engine/parameters.hpp"
 
 namespace tenure {
 

@@ -1,4 +1,4 @@
-#include "sim/atomic_file.hpp"
+#include "sim/output/atomic_file.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/model.hpp"
-#include "sim/world.hpp"
+#include "sim/engine/model.hpp"
+#include "sim/engine/world.hpp"
 
 namespace tenure {
 

@@ -1,4 +1,4 @@
-#include "sim/metrics.hpp"
+#include "sim/engine/metrics.hpp"
 
 namespace tenure {
 

@@ -1,4 +1,4 @@
-#include "sim/runner.hpp"
+#include "sim/engine/runner.hpp"
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -11,57 +11,11 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "sim/kernel.hpp"
-#include "sim/statistics.hpp"
-#include "sim/world.hpp"
+#include "sim/analysis/statistics.hpp"
+#include "sim/engine/kernel.hpp"
+#include "sim/engine/world.hpp"
 
 namespace tenure {
-
-RunResults::RunResults(std::vector<std::string> policies, std::vector<std::string> metrics,
-                       std::vector<std::string> series, int horizon)
-    : policies_(std::move(policies)),
-      metrics_(std::move(metrics)),
-      series_(std::move(series)),
-      horizon_(horizon),
-      metric_values_(policies_.size() * metrics_.size()),
-      series_values_(policies_.size() * series_.size() * horizon) {}
-
-void RunResults::grow_to(std::int64_t paths) {
-  if (paths <= paths_) return;
-  const auto size = static_cast<std::size_t>(paths);
-  // Exactly the room asked for: a run to a precision asks block by block.
-  for (auto& values : metric_values_) {
-    values.reserve(size);
-    values.resize(size);
-  }
-  for (auto& values : series_values_) {
-    values.reserve(size);
-    values.resize(size);
-  }
-  paths_ = paths;
-}
-
-std::span<double> RunResults::metric(std::size_t policy, std::size_t metric) {
-  return metric_values_[policy * metrics_.size() + metric];
-}
-std::span<const double> RunResults::metric(std::size_t policy, std::size_t metric) const {
-  return metric_values_[policy * metrics_.size() + metric];
-}
-std::size_t RunResults::metric_index(const std::string& name) const {
-  const auto found = std::find(metrics_.begin(), metrics_.end(), name);
-  if (found == metrics_.end()) throw std::out_of_range("no metric named " + name);
-  return static_cast<std::size_t>(found - metrics_.begin());
-}
-std::span<const double> RunResults::metric(std::size_t policy, const std::string& name) const {
-  return metric(policy, metric_index(name));
-}
-std::span<double> RunResults::series(std::size_t policy, std::size_t series, int period) {
-  return series_values_[(policy * series_.size() + series) * horizon_ + (period - 1)];
-}
-std::span<const double> RunResults::series(std::size_t policy, std::size_t series,
-                                           int period) const {
-  return series_values_[(policy * series_.size() + series) * horizon_ + (period - 1)];
-}
 
 namespace {
 

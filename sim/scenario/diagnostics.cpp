@@ -1,4 +1,4 @@
-#include "sim/diagnostics.hpp"
+#include "sim/scenario/diagnostics.hpp"
 
 #include <fmt/format.h>
 

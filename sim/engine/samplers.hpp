@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <span>
 
-#include "sim/random.hpp"
+#include "sim/engine/random.hpp"
 
 namespace tenure {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
-#include "sim/summary.hpp"
+#include "sim/analysis/run_results.hpp"
+#include "sim/analysis/summary.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace tenure {
 
@@ -16,8 +16,6 @@ std::string summary_json(const Scenario& scenario, const RunResults& results,
                          const RunSummary& summary);
 std::string summary_csv(const RunResults& results, const RunSummary& summary);
 std::string periods_csv(const RunResults& results, const RunSummary& summary);
-std::string text_report(const Scenario& scenario, const RunResults& results,
-                        const RunSummary& summary);
 
 // Writes the three result files into `directory` (created if needed), each atomically.
 void write_results(const std::filesystem::path& directory, const Scenario& scenario,

@@ -1,4 +1,4 @@
-#include "sim/kernel.hpp"
+#include "sim/engine/kernel.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,8 +6,8 @@
 #include <limits>
 #include <span>
 
-#include "sim/random.hpp"
-#include "sim/samplers.hpp"
+#include "sim/engine/random.hpp"
+#include "sim/engine/samplers.hpp"
 
 namespace tenure {
 

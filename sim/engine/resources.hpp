@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "sim/model.hpp"
+#include "sim/engine/model.hpp"
 
 namespace tenure {
 

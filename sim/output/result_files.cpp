@@ -1,0 +1,125 @@
+#include "sim/output/result_files.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "sim/output/atomic_file.hpp"
+#include "sim/output/formatting.hpp"
+
+namespace tenure {
+
+namespace {
+
+const char* const kQuantileNames[] = {"p01", "p05", "p10", "p25", "p50",
+                                      "p75", "p90", "p95", "p99"};
+static_assert(std::size(kQuantileNames) == kQuantileLevels.size());
+
+nlohmann::ordered_json to_json(const Summary& s) {
+  nlohmann::ordered_json j;
+  j["mean"] = s.mean;
+  j["sd"] = s.sd;
+  j["se"] = s.se;
+  j["ci95_low"] = s.ci95_low;
+  j["ci95_high"] = s.ci95_high;
+  for (std::size_t k = 0; k < kQuantileLevels.size(); ++k) j[kQuantileNames[k]] = s.quantiles[k];
+  j["es05"] = s.es05;
+  j["prob_negative"] = s.prob_negative;
+  return j;
+}
+
+}  // namespace
+
+std::string summary_json(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
+  nlohmann::ordered_json j;
+  j["scenario"] = scenario.name;
+  j["paths"] = r.paths();
+  j["seed"] = scenario.seed;
+  j["horizon"] = scenario.horizon;
+  j["period"] = to_string(scenario.period);
+  j["discount_rate"] = scenario.discount_rate;
+  if (s.precision) {
+    nlohmann::ordered_json precision;
+    precision["npv_ci95_half_width_target"] = s.precision->target;
+    precision["npv_ci95_half_width"] = s.precision->achieved;
+    precision["reached"] = s.precision->reached;
+    precision["paths_simulated"] = s.precision->paths_simulated;
+    j["precision"] = std::move(precision);
+  }
+  j["best_policy"] = r.policies()[s.best_policy];
+  j["best_policy_with_equity"] = r.policies()[s.best_with_equity];
+  j["policies"] = nlohmann::ordered_json::array();
+  for (std::size_t p = 0; p < r.policies().size(); ++p) {
+    nlohmann::ordered_json policy;
+    policy["name"] = r.policies()[p];
+    nlohmann::ordered_json metrics;
+    for (std::size_t k = 0; k < r.metrics().size(); ++k)
+      metrics[r.metrics()[k]] = to_json(s.metrics[p][k]);
+    policy["metrics"] = std::move(metrics);
+    // Ratio of means: total acquisition spend per customer won, over all worlds.
+    const double acquired = s.metrics[p][r.metric_index("acquired")].mean;
+    policy["acquisition_cost_per_customer"] =
+        acquired > 0.0 ? s.metrics[p][r.metric_index("acquisition_spend")].mean / acquired : 0.0;
+    j["policies"].push_back(std::move(policy));
+  }
+  j["comparisons"] = nlohmann::ordered_json::array();
+  for (const PolicyComparison& c : s.comparisons) {
+    nlohmann::ordered_json cj;
+    cj["a"] = r.policies()[c.a];
+    cj["b"] = r.policies()[c.b];
+    cj["metric"] = r.metrics()[c.metric];
+    cj["mean_difference"] = c.difference.mean_difference;
+    cj["se"] = c.difference.se;
+    cj["ci95_low"] = c.difference.ci95_low;
+    cj["ci95_high"] = c.difference.ci95_high;
+    cj["share_a_better"] = c.difference.share_a_better;
+    cj["share_b_better"] = c.difference.share_b_better;
+    j["comparisons"].push_back(std::move(cj));
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string summary_csv(const RunResults& r, const RunSummary& s) {
+  std::string out = "policy,metric,mean,sd,se,ci95_low,ci95_high";
+  for (const char* q : kQuantileNames) out += fmt::format(",{}", q);
+  out += ",es05,prob_negative\n";
+  for (std::size_t p = 0; p < r.policies().size(); ++p)
+    for (std::size_t k = 0; k < r.metrics().size(); ++k) {
+      const Summary& m = s.metrics[p][k];
+      out += fmt::format("{},{},{},{},{},{},{}", csv_field(r.policies()[p]), r.metrics()[k],
+                         number(m.mean), number(m.sd), number(m.se), number(m.ci95_low),
+                         number(m.ci95_high));
+      for (double q : m.quantiles) out += fmt::format(",{}", number(q));
+      out += fmt::format(",{},{}\n", number(m.es05), number(m.prob_negative));
+    }
+  return out;
+}
+
+std::string periods_csv(const RunResults& r, const RunSummary& s) {
+  std::string out = "policy,period,series,mean,p05,p50,p95\n";
+  for (std::size_t p = 0; p < r.policies().size(); ++p)
+    for (int t = 1; t <= r.horizon(); ++t)
+      for (std::size_t k = 0; k < r.series().size(); ++k) {
+        const Band& b = s.series[p][k][t - 1];
+        out += fmt::format("{},{},{},{},{},{},{}\n", csv_field(r.policies()[p]), t, r.series()[k],
+                           number(b.mean), number(b.p05), number(b.p50), number(b.p95));
+      }
+  return out;
+}
+
+void write_results(const std::filesystem::path& directory, const Scenario& scenario,
+                   const RunResults& results, const RunSummary& summary) {
+  // Everything is rendered before the first byte is written, so a failure leaves the folder
+  // as it was.
+  const std::string json = summary_json(scenario, results, summary);
+  const std::string csv = summary_csv(results, summary);
+  const std::string periods = periods_csv(results, summary);
+  std::filesystem::create_directories(directory);
+  write_file_atomically(directory / "summary.json", json);
+  write_file_atomically(directory / "summary.csv", csv);
+  write_file_atomically(directory / "periods.csv", periods);
+}
+
+}  // namespace tenure

@@ -38,10 +38,15 @@ Spec tooltip(const std::string& field, const std::string& label, const std::stri
   return t;
 }
 
-Spec colour_by_policy(const PolicyColours& colours, bool legend) {
-  Spec c = {
-      {"field", "policy"}, {"type", "nominal"}, {"scale", colours.scale()}, {"title", "policy"}};
-  if (!legend) c["legend"] = nullptr;
+Spec colour_by_policy(const PolicyColours& colours, bool legend,
+                      const std::vector<std::string>& shown) {
+  Spec c = {{"field", "policy"},
+            {"type", "nominal"},
+            {"scale", shown.empty() ? colours.scale() : colours.scale_for(shown, {})},
+            {"title", "policy"}};
+  // An explicit legend keeps it when layers merge legends, with symbols at full strength even
+  // where the marks are translucent.
+  c["legend"] = legend ? Spec{{"symbolOpacity", 1}} : Spec(nullptr);
   return c;
 }
 
@@ -63,10 +68,12 @@ Spec dash_by_statistic(const std::vector<std::string>& statistics) {
     range.push_back(i == 0                   ? Spec::array({1, 0})
                     : statistics[i] == kMean ? Spec::array({6, 3})
                                              : Spec::array({2, 2}));
+  // No legend: each chart's subtitle says which line is which, and a second legend beside the
+  // policies' would not fit a half-width chart.
   return {{"field", "statistic"},
           {"type", "nominal"},
-          {"title", "line"},
-          {"scale", {{"domain", statistics}, {"range", range}}}};
+          {"scale", {{"domain", statistics}, {"range", range}}},
+          {"legend", nullptr}};
 }
 
 std::string axis_title(const MetricLabel& label) {

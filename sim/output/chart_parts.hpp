@@ -41,8 +41,10 @@ Spec quantitative(const std::string& field, const std::string& axis_title, const
 // A tooltip entry; `unit` empty for text fields.
 Spec tooltip(const std::string& field, const std::string& label, const std::string& unit);
 
-// Colour channel by the `policy` field, with the report's fixed policy colours.
-Spec colour_by_policy(const PolicyColours& colours, bool legend = true);
+// Colour channel by the `policy` field, with the report's fixed policy colours; the legend lists
+// the policies in `shown` (all by default).
+Spec colour_by_policy(const PolicyColours& colours, bool legend = true,
+                      const std::vector<std::string>& shown = {});
 
 // Colour channel by `field` for categories that are not policies (regimes, tiers).
 Spec colour_by_category(const std::string& field, const std::string& legend_title,

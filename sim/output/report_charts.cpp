@@ -158,7 +158,7 @@ std::optional<Spec> distribution_chart(const SummaryData& summary, const std::st
                 {"mark", {{"type", "rule"}, {"strokeWidth", 2}}},
                 {"encoding",
                  {{"x", {{"field", "value"}, {"type", "quantitative"}}},
-                  {"color", colour_by_policy(colours, false)},
+                  {"color", colour_by_policy(colours)},
                   {"strokeDash", dash_by_statistic({kMean, kTails})},
                   {"tooltip", Spec::array({tooltip("policy", "policy", ""),
                                            tooltip("statistic", "statistic", ""),
@@ -227,10 +227,11 @@ std::optional<Spec> difference_chart(const SummaryData& summary, const std::stri
                   {{"field", "low"},
                    {"type", "quantitative"},
                    {"title", x_title},
-                   {"axis", {{"format", format_for(label.unit)}}}}},
+                   {"axis", {{"format", format_for(label.unit)}}},
+                   {"scale", {{"padding", 12}}}}},  // points at the ends stay whole
                  {"x2", {{"field", "high"}}},
                  {"color", colour_by_policy(colours, false)}}}};
-  Spec points = {{"mark", {{"type", "point"}, {"filled", true}, {"size", 90}}},
+  Spec points = {{"mark", {{"type", "point"}, {"filled", true}, {"size", 90}, {"opacity", 1}}},
                  {"encoding",
                   {{"y", y},
                    {"x", {{"field", "difference"}, {"type", "quantitative"}}},

@@ -88,8 +88,10 @@ std::optional<Spec> sweep_curve_chart(const SweepData& sweep, const std::string&
                                       const OptimizeResult* optimize,
                                       const PolicyColours& colours) {
   Spec band = Spec::array(), lines = Spec::array();
+  std::vector<std::string> shown;
   for (const SweepRow& r : sweep.rows) {
     if (r.metric != metric) continue;
+    add_unique(shown, r.policy);
     const double x = r.at[0];
     if (r.mean && r.se)
       band.push_back({{"policy", r.policy},
@@ -114,14 +116,14 @@ std::optional<Spec> sweep_curve_chart(const SweepData& sweep, const std::string&
                 {{"x", x},
                  {"y", quantitative("low", axis_title(label), label.unit)},
                  {"y2", {{"field", "high"}}},
-                 {"color", colour_by_policy(colours)}}}};
+                 {"color", colour_by_policy(colours, true, shown)}}}};
   Spec line = {
       {"data", {{"values", lines}}},
       {"mark", {{"type", "line"}, {"point", {{"size", 25}}}}},
       {"encoding",
        {{"x", x},
         {"y", {{"field", "value"}, {"type", "quantitative"}}},
-        {"color", colour_by_policy(colours)},
+        {"color", colour_by_policy(colours, true, shown)},
         {"strokeDash", dash_by_statistic({kMean, kP05})},
         {"detail", {{"field", "statistic"}}},
         {"tooltip", Spec::array({tooltip("policy", "policy", ""), tooltip("x", variable, "number"),
@@ -153,10 +155,9 @@ std::optional<Spec> sweep_heatmap_chart(const SweepData& sweep, const std::strin
   if (cells.empty()) return std::nullopt;
   const MetricLabel label = metric_label(metric);
   const std::string &vx = sweep.variables[0], &vy = sweep.variables[1];
-  Spec s = frame("Mean " + label.name + " of " + policy + " over " + vx + " and " + vy,
-                 "Each cell is one grid point; the cross marks the optimum, the outline its flat "
-                 "range",
-                 340);
+  Spec s = frame(
+      "Mean " + label.name + " of " + policy,
+      "Over " + vx + " and " + vy + "; cross: the optimum; dashed outline: its flat range", 360);
   Spec heat = {{"data", {{"values", cells}}},
                {"mark", {{"type", "rect"}}},
                {"encoding",
@@ -179,7 +180,8 @@ std::optional<Spec> sweep_heatmap_chart(const SweepData& sweep, const std::strin
                    {"scale", {{"scheme", "viridis"}}},
                    {"legend",
                     {{"format", format_for(label.unit)},
-                     {"direction", "horizontal"},
+                     {"orient", "right"},
+                     {"direction", "vertical"},
                      {"gradientLength", 220}}}}},
                  {"tooltip", Spec::array({tooltip("x", vx, "number"), tooltip("y", vy, "number"),
                                           tooltip("mean", "mean " + label.name, label.unit)})}}}};

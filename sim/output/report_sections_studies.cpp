@@ -133,7 +133,7 @@ std::optional<Section> sweep_section(const ReportData& data, const PolicyColours
   else
     for (const std::string& policy : policies)
       add(section,
-          sweep_heatmap_chart(sweep, optimize ? optimize->metric : "npv", policy, optimize));
+          sweep_heatmap_chart(sweep, optimize ? optimize->metric : "npv", policy, optimize), true);
   if (optimize) section.html = optimum_summary(*optimize);
   return unless_empty(std::move(section));
 }

@@ -8,6 +8,7 @@
 #include "sim/output/report_charts.hpp"
 #include "sim/output/report_html.hpp"
 #include "sim/output/report_libraries.hpp"
+#include "sim/output/report_page.hpp"
 #include "sim/statistics.hpp"
 
 namespace tenure {
@@ -242,3 +243,20 @@ TEST(ReportPage, SectionsWithoutDataAreLeftOut) {
 
 }  // namespace
 }  // namespace tenure
+
+namespace tenure::page {
+namespace {
+
+TEST(ReportText, NumbersHaveThousandsSeparatorsAndATrueMinus) {
+  EXPECT_EQ(thousands(13938578.9999), "13,938,579");
+  EXPECT_EQ(thousands(999.5), "1,000");
+  EXPECT_EQ(thousands(-52279.97), "\u221252,280");
+  EXPECT_EQ(thousands(-0.4), "0");  // no "-0"
+  EXPECT_EQ(thousands(1234.5678, 2), "1,234.57");
+  EXPECT_EQ(percent(0.635), "63.5%");
+  EXPECT_EQ(amount(std::nullopt), "\u2013");
+  EXPECT_EQ(escape("<a href='x'>\"&\""), "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;");
+}
+
+}  // namespace
+}  // namespace tenure::page

@@ -82,6 +82,43 @@ std::pair<double, double> cell_of(const std::vector<double>& values, double valu
   return {edges[i], edges[i + 1]};
 }
 
+// The optimum of a two-lever optimisation as a cross, and its flat range as a dashed outline.
+void mark_optimum_cell(Spec& layers, const OptimizeResult& optimize, const std::string& vx,
+                       const std::string& vy) {
+  const auto fx = optimize.flat_range.find(vx), fy = optimize.flat_range.find(vy);
+  if (fx != optimize.flat_range.end() && fy != optimize.flat_range.end())
+    layers.push_back({{"data",
+                       {{"values", Spec::array({{{"x", fx->second.first},
+                                                 {"x2", fx->second.second},
+                                                 {"y", fy->second.first},
+                                                 {"y2", fy->second.second}}})}}},
+                      {"mark",
+                       {{"type", "rect"},
+                        {"fillOpacity", 0},
+                        {"stroke", "white"},
+                        {"strokeWidth", 2},
+                        {"strokeDash", Spec::array({4, 3})}}},
+                      {"encoding",
+                       {{"x", {{"field", "x"}, {"type", "quantitative"}}},
+                        {"x2", {{"field", "x2"}}},
+                        {"y", {{"field", "y"}, {"type", "quantitative"}}},
+                        {"y2", {{"field", "y2"}}}}}});
+  const auto ox = optimize.optimum.find(vx), oy = optimize.optimum.find(vy);
+  if (ox != optimize.optimum.end() && oy != optimize.optimum.end())
+    layers.push_back({{"data", {{"values", Spec::array({{{"x", ox->second}, {"y", oy->second}}})}}},
+                      {"mark",
+                       {{"type", "point"},
+                        {"shape", "cross"},
+                        {"size", 160},
+                        {"filled", true},
+                        {"color", "white"},
+                        {"stroke", kMarker},
+                        {"strokeWidth", 1}}},
+                      {"encoding",
+                       {{"x", {{"field", "x"}, {"type", "quantitative"}}},
+                        {"y", {{"field", "y"}, {"type", "quantitative"}}}}}});
+}
+
 }  // namespace
 
 std::optional<Spec> sweep_curve_chart(const SweepData& sweep, const std::string& metric,
@@ -186,41 +223,8 @@ std::optional<Spec> sweep_heatmap_chart(const SweepData& sweep, const std::strin
                  {"tooltip", Spec::array({tooltip("x", vx, "number"), tooltip("y", vy, "number"),
                                           tooltip("mean", "mean " + label.name, label.unit)})}}}};
   Spec layers = Spec::array({heat});
-  if (optimize != nullptr && optimize->metric == metric && optimize->policy == policy) {
-    const auto fx = optimize->flat_range.find(vx), fy = optimize->flat_range.find(vy);
-    if (fx != optimize->flat_range.end() && fy != optimize->flat_range.end())
-      layers.push_back({{"data",
-                         {{"values", Spec::array({{{"x", fx->second.first},
-                                                   {"x2", fx->second.second},
-                                                   {"y", fy->second.first},
-                                                   {"y2", fy->second.second}}})}}},
-                        {"mark",
-                         {{"type", "rect"},
-                          {"fillOpacity", 0},
-                          {"stroke", "white"},
-                          {"strokeWidth", 2},
-                          {"strokeDash", Spec::array({4, 3})}}},
-                        {"encoding",
-                         {{"x", {{"field", "x"}, {"type", "quantitative"}}},
-                          {"x2", {{"field", "x2"}}},
-                          {"y", {{"field", "y"}, {"type", "quantitative"}}},
-                          {"y2", {{"field", "y2"}}}}}});
-    const auto ox = optimize->optimum.find(vx), oy = optimize->optimum.find(vy);
-    if (ox != optimize->optimum.end() && oy != optimize->optimum.end())
-      layers.push_back(
-          {{"data", {{"values", Spec::array({{{"x", ox->second}, {"y", oy->second}}})}}},
-           {"mark",
-            {{"type", "point"},
-             {"shape", "cross"},
-             {"size", 160},
-             {"filled", true},
-             {"color", "white"},
-             {"stroke", kMarker},
-             {"strokeWidth", 1}}},
-           {"encoding",
-            {{"x", {{"field", "x"}, {"type", "quantitative"}}},
-             {"y", {{"field", "y"}, {"type", "quantitative"}}}}}});
-  }
+  if (optimize != nullptr && optimize->metric == metric && optimize->policy == policy)
+    mark_optimum_cell(layers, *optimize, vx, vy);
   s["layer"] = layers;
   return s;
 }

@@ -82,7 +82,7 @@ Spec chart_theme() {
             {"titleFontSize", 11},
             {"orient", "bottom"},
             {"direction", "horizontal"},
-            {"columns", 4},
+            {"columns", 3},
             {"labelLimit", 260}}},
           {"view", {{"stroke", nullptr}}},
           {"line", {{"strokeWidth", 2}}}};
@@ -140,7 +140,7 @@ std::optional<Spec> distribution_chart(const SummaryData& summary, const std::st
                  "Share of worlds per bin; solid line: mean; dotted: 5th and 95th percentiles");
   Spec bars = {
       {"data", {{"values", bins}}},
-      {"mark", {{"type", "rect"}, {"opacity", 0.4}}},
+      {"mark", {{"type", "rect"}, {"opacity", 0.25}}},
       {"encoding",
        {{"x", quantitative("low", axis_title(label), label.unit)},
         {"x2", {{"field", "high"}}},
@@ -163,7 +163,14 @@ std::optional<Spec> distribution_chart(const SummaryData& summary, const std::st
                   {"tooltip", Spec::array({tooltip("policy", "policy", ""),
                                            tooltip("statistic", "statistic", ""),
                                            tooltip("value", label.name, label.unit)})}}}};
-  s["layer"] = Spec::array({bars, lines});
+  // Each histogram's outline in full colour, so overlapping shapes stay distinct.
+  Spec outline = {{"data", {{"values", bins}}},
+                  {"mark", {{"type", "line"}, {"interpolate", "step-after"}, {"strokeWidth", 1.5}}},
+                  {"encoding",
+                   {{"x", {{"field", "low"}, {"type", "quantitative"}}},
+                    {"y", {{"field", "share"}, {"type", "quantitative"}}},
+                    {"color", colour_by_policy(colours)}}}};
+  s["layer"] = Spec::array({bars, outline, lines});
   return s;
 }
 

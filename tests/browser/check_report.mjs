@@ -105,6 +105,10 @@ function launchChromium(profile) {
   return { child, log, connection: new Connection(child.stdio[3], child.stdio[4]) };
 }
 
+function scheme(url) {
+  try { return new URL(url).protocol; } catch { return `unparsable URL`; }
+}
+
 // Records what the page does that a report must not: errors, warnings, outside requests.
 function watch(connection, sessionId, problems) {
   connection.listeners.add((event) => {
@@ -116,8 +120,7 @@ function watch(connection, sessionId, problems) {
       problems.push(`console ${p.type}: ${p.args.map((a) => a.value ?? a.description).join(" ")}`);
     else if (event.method === "Log.entryAdded" && ["error", "warning"].includes(p.entry.level))
       problems.push(`browser ${p.entry.level}: ${p.entry.text} ${p.entry.url ?? ""}`);
-    else if (event.method === "Network.requestWillBeSent" &&
-             !ALLOWED_SCHEMES.includes(new URL(p.request.url).protocol))
+    else if (event.method === "Network.requestWillBeSent" && !ALLOWED_SCHEMES.includes(scheme(p.request.url)))
       problems.push(`request leaves the file: ${p.request.url}`);
     else if (event.method === "Network.webSocketCreated")
       problems.push(`web socket opened: ${p.url}`);

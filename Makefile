@@ -8,20 +8,25 @@ JOBS ?= $(shell nproc)
 # Debian 12 packages the build needs; the setup step installs only those missing.
 PACKAGES := build-essential cmake pkg-config libeigen3-dev libtbb-dev libyaml-cpp-dev \
             libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev \
-            librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev
+            librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev chromium
 
-.PHONY: all setup configure build run test bench golden format clean
+.PHONY: all setup configure build run test bench golden screenshots format clean
 
 all: build
 
 setup:
-	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	@if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	  | grep -q 'install ok installed' || echo $$p; done); \
+	if ! command -v npm > /dev/null 2>&1; then missing="$$missing nodejs npm"; fi; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing packages:" $$missing; \
-	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@# The report's JavaScript libraries, at the versions pinned in package-lock.json.
+	@if [ ! -d node_modules ] || [ node_modules/.package-lock.json -ot package-lock.json ]; then \
+	  npm ci --no-audit --no-fund; \
 	fi
 
 configure: setup
@@ -42,6 +47,10 @@ bench: build
 # Regenerates tests/golden/ (only in a commit that means to change the numbers).
 golden: build
 	tests/golden/update.sh $(BUILD_DIR)/tenure
+
+# Runs the baseline, renders its report and saves one PNG per section to docs/images/.
+screenshots: build
+	tests/browser/screenshots.sh $(BUILD_DIR) docs/images
 
 format:
 	clang-format -i $$(find sim tests bench -name '*.cpp' -o -name '*.hpp')

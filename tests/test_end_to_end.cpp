@@ -1,10 +1,12 @@
 // The built program, run as a user would run it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -46,7 +48,10 @@ class EndToEnd : public ::testing::Test {
     fs::remove_all(scratch_);
     fs::create_directories(scratch_);
   }
-  void TearDown() override { fs::remove_all(scratch_); }
+  void TearDown() override {
+    ::umount((scratch_ / "disk").c_str());  // a tmpfs a failed test left mounted
+    fs::remove_all(scratch_);
+  }
   fs::path scratch_;
 };
 
@@ -166,6 +171,36 @@ TEST_F(EndToEnd, RunBeyondTheAddressSpaceLimitIsRefused) {
   EXPECT_NE(run.status, 0);
   EXPECT_THAT(run.err, HasSubstr("run at most"));
   EXPECT_FALSE(fs::exists(out));
+}
+
+// A disk that fills up while the result set is written: the run fails with a clear message,
+// and the earlier results are whole, with nothing left beside them.
+TEST_F(EndToEnd, FullDiskDuringTheWriteKeepsTheOldResults) {
+  const fs::path disk = scratch_ / "disk";
+  fs::create_directories(disk);
+  // A set (report.html included) takes a little over 1 MB: room for one, not for two.
+  if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=1700k") != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here: mounting needs root";
+  const std::string scenario = std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  const fs::path out = disk / "results";
+  ASSERT_EQ(
+      run_tenure("run " + scenario + " --paths 50 --quiet --out " + out.string(), scratch_).status,
+      0);
+  std::map<std::string, std::string> before;
+  for (const auto& entry : fs::directory_iterator(out))
+    before[entry.path().filename()] = read_text(entry.path());
+  const Outcome full =
+      run_tenure("run " + scenario + " --paths 60 --quiet --out " + out.string(), scratch_);
+  EXPECT_EQ(full.status, 1);
+  EXPECT_THAT(full.err, HasSubstr("No space left on device"));
+  std::map<std::string, std::string> after;
+  for (const auto& entry : fs::directory_iterator(out))
+    after[entry.path().filename()] = read_text(entry.path());
+  EXPECT_TRUE(before == after) << "the earlier result set changed";
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(disk)) names.push_back(entry.path().filename());
+  EXPECT_EQ(names, std::vector<std::string>{"results"});
+  ::umount(disk.c_str());
 }
 
 TEST_F(EndToEnd, ValidateAcceptsShippedScenarioAndHelpAndVersionWork) {

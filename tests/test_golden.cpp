@@ -50,10 +50,11 @@ TEST(Golden, ShippedScenariosGiveTheGoldenBytes) {
     const fs::path golden = source / "tests" / "golden" / stem;
     ASSERT_TRUE(fs::exists(golden / "summary.json")) << "no golden files; run `make golden`";
     const fs::path out = scratch / stem;
-    // The same arguments as tests/golden/update.sh.
-    const std::string command = std::string(TENURE_BINARY) + " run " + entry.path().string() +
-                                " --paths 200 --seed 2026 --threads 2 --out " + out.string() +
-                                " > /dev/null";
+    // The same arguments as tests/golden/update.sh, from the source folder, since the
+    // results name the scenario file as given.
+    const std::string command = "cd " + source.string() + " && " + std::string(TENURE_BINARY) +
+                                " run scenarios/" + stem + ".yaml --paths 200 --seed 2026 " +
+                                "--threads 2 --quiet --out " + out.string();
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
     for (const char* file : {"summary.json", "periods.csv"}) {
       const std::string expected = read_text(golden / file), actual = read_text(out / file);

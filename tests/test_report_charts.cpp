@@ -5,11 +5,11 @@
 
 #include <filesystem>
 
+#include "sim/analysis/statistics.hpp"
 #include "sim/output/report_charts.hpp"
 #include "sim/output/report_html.hpp"
 #include "sim/output/report_libraries.hpp"
 #include "sim/output/report_page.hpp"
-#include "sim/analysis/statistics.hpp"
 
 namespace tenure {
 namespace {

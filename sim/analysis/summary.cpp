@@ -1,8 +1,35 @@
 #include "sim/analysis/summary.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace tenure {
+
+std::vector<Histogram> common_histograms(const std::vector<std::span<const double>>& samples,
+                                         int bins) {
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  for (const auto& values : samples)
+    for (const double x : values)
+      if (std::isfinite(x)) {
+        low = std::min(low, x);
+        high = std::max(high, x);
+      }
+  std::vector<Histogram> out(samples.size());
+  if (!(low <= high)) return out;  // no finite value at all
+  // Equal values get one bin of unit width (or of a millionth of their size).
+  const double width = high > low ? (high - low) / bins : std::max(1.0, std::abs(low) * 1e-6);
+  const int count = high > low ? bins : 1;
+  for (std::size_t p = 0; p < samples.size(); ++p) {
+    out[p] = {low, width, std::vector<std::int64_t>(count, 0)};
+    for (const double x : samples[p]) {
+      if (!std::isfinite(x)) continue;
+      const auto bin = static_cast<int>(std::floor((x - low) / width));
+      ++out[p].counts[std::clamp(bin, 0, count - 1)];
+    }
+  }
+  return out;
+}
 
 RunSummary summarize_run(const RunResults& r) {
   RunSummary out;
@@ -33,6 +60,11 @@ RunSummary summarize_run(const RunResults& r) {
     if (out.metrics[p][npv_with_equity_metric].mean >
         out.metrics[out.best_with_equity][npv_with_equity_metric].mean)
       out.best_with_equity = p;
+  }
+  for (const char* metric : kHistogramMetrics) {
+    std::vector<std::span<const double>> samples;
+    for (std::size_t p = 0; p < policies; ++p) samples.push_back(r.metric(p, metric));
+    out.histograms.push_back(common_histograms(samples, kHistogramBins));
   }
   for (const std::size_t metric : {npv_metric, npv_with_equity_metric})
     for (std::size_t a = 0; a < policies; ++a)

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "sim/analysis/run_results.hpp"
@@ -23,9 +24,21 @@ struct PolicyComparison {
   PairedComparison difference;  // a minus b
 };
 
+// Counts of worlds in equal bins: bin i spans [low + i width, low + (i + 1) width); the last
+// bin includes its upper edge. Non-finite values are not counted.
+struct Histogram {
+  double low = 0.0, width = 0.0;
+  std::vector<std::int64_t> counts;
+};
+
+// The metrics drawn as distributions, with the same bins for every policy of a metric.
+inline constexpr const char* kHistogramMetrics[] = {"npv", "npv_with_equity"};
+inline constexpr int kHistogramBins = 40;
+
 struct RunSummary {
   std::vector<std::vector<Summary>> metrics;           // [policy][metric]
   std::vector<std::vector<std::vector<Band>>> series;  // [policy][series][period - 1]
+  std::vector<std::vector<Histogram>> histograms;      // [kHistogramMetrics][policy]
   std::vector<PolicyComparison> comparisons;           // every pair of policies, on NPV and on
                                                        // NPV with the equity of the base left
   std::size_t best_policy = 0;                         // highest mean NPV
@@ -40,5 +53,10 @@ struct RunSummary {
 };
 
 RunSummary summarize_run(const RunResults& results);
+
+// Histograms of one metric for several policies, over the common range of their finite
+// values, in `bins` equal bins.
+std::vector<Histogram> common_histograms(const std::vector<std::span<const double>>& samples,
+                                         int bins);
 
 }  // namespace tenure

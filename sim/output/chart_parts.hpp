@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/output/report_charts.hpp"
 #include "sim/analysis/statistics.hpp"  // kZ95
+#include "sim/output/report_charts.hpp"
 
 namespace tenure::chart {
 

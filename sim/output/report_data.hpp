@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/analysis/summary.hpp"  // Histogram
 #include "sim/scenario/diagnostics.hpp"
 
 namespace tenure {
@@ -26,12 +27,6 @@ struct ReportInputs {
 // One metric of one policy, as in summary.json.
 struct MetricFigures {
   Figure mean, se, ci95_low, ci95_high, p01, p05, p25, p50, p75, p95, p99, es05, prob_negative;
-};
-
-// Counts of worlds in equal bins: bin i spans [low + i width, low + (i + 1) width).
-struct Histogram {
-  double low = 0.0, width = 0.0;
-  std::vector<std::int64_t> counts;
 };
 
 struct PolicyResult {

@@ -6,8 +6,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "sim/output/atomic_file.hpp"
+#include "sim/output/assumptions.hpp"
 #include "sim/output/formatting.hpp"
+#include "sim/output/report_html.hpp"
 
 namespace tenure {
 
@@ -30,11 +31,40 @@ nlohmann::ordered_json to_json(const Summary& s) {
   return j;
 }
 
+nlohmann::ordered_json to_json(const Histogram& h) {
+  nlohmann::ordered_json j;
+  j["low"] = h.low;
+  j["width"] = h.width;
+  j["counts"] = h.counts;
+  return j;
+}
+
+nlohmann::ordered_json run_json(const Scenario& scenario, const RunResults& r,
+                                const RunProvenance& provenance) {
+  nlohmann::ordered_json run;
+  run["version"] = TENURE_VERSION;
+  run["command"] = provenance.command;
+  run["seed"] = scenario.seed;
+  run["worlds"] = r.paths();
+  return run;
+}
+
+nlohmann::ordered_json assumptions_json(const Scenario& scenario) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const AssumptionRow& row : assumptions(scenario))
+    rows.push_back({{"group", row.group}, {"item", row.item}, {"value", row.value}});
+  return rows;
+}
+
 }  // namespace
 
-std::string summary_json(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
+std::string summary_json(const Scenario& scenario, const RunResults& r, const RunSummary& s,
+                         const RunProvenance& provenance) {
   nlohmann::ordered_json j;
   j["scenario"] = scenario.name;
+  j["description"] = scenario.description;
+  j["source_file"] = scenario.source_file;
+  j["run"] = run_json(scenario, r, provenance);
   j["paths"] = r.paths();
   j["seed"] = scenario.seed;
   j["horizon"] = scenario.horizon;
@@ -58,6 +88,10 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
     for (std::size_t k = 0; k < r.metrics().size(); ++k)
       metrics[r.metrics()[k]] = to_json(s.metrics[p][k]);
     policy["metrics"] = std::move(metrics);
+    nlohmann::ordered_json histograms;
+    for (std::size_t h = 0; h < std::size(kHistogramMetrics); ++h)
+      histograms[kHistogramMetrics[h]] = to_json(s.histograms[h][p]);
+    policy["histograms"] = std::move(histograms);
     // Ratio of means: total acquisition spend per customer won, over all worlds.
     const double acquired = s.metrics[p][r.metric_index("acquired")].mean;
     policy["acquisition_cost_per_customer"] =
@@ -78,6 +112,7 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
     cj["share_b_better"] = c.difference.share_b_better;
     j["comparisons"].push_back(std::move(cj));
   }
+  j["assumptions"] = assumptions_json(scenario);
   return j.dump(2) + "\n";
 }
 
@@ -109,17 +144,19 @@ std::string periods_csv(const RunResults& r, const RunSummary& s) {
   return out;
 }
 
-void write_results(const std::filesystem::path& directory, const Scenario& scenario,
-                   const RunResults& results, const RunSummary& summary) {
-  // Everything is rendered before the first byte is written, so a failure leaves the folder
-  // as it was.
-  const std::string json = summary_json(scenario, results, summary);
-  const std::string csv = summary_csv(results, summary);
-  const std::string periods = periods_csv(results, summary);
-  std::filesystem::create_directories(directory);
-  write_file_atomically(directory / "summary.json", json);
-  write_file_atomically(directory / "summary.csv", csv);
-  write_file_atomically(directory / "periods.csv", periods);
+ResultSet run_result_set(const std::filesystem::path& folder, const Scenario& scenario,
+                         const RunResults& results, const RunSummary& summary,
+                         const RunProvenance& provenance) {
+  ResultSet set(folder);
+  set.add("summary.json", summary_json(scenario, results, summary, provenance));
+  set.add("summary.csv", summary_csv(results, summary));
+  set.add("periods.csv", periods_csv(results, summary));
+  ReportInputs inputs;
+  inputs.folder = folder.string();
+  inputs.summary_json = set.files()[0].second;
+  inputs.periods_csv = set.files()[2].second;
+  set.add("report.html", render_report(inputs));
+  return set;
 }
 
 }  // namespace tenure

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Renders the report of each results folder under tests/fixtures/report/ (the result files of
+# Rebuilds (tenure report) the report of each results folder under tests/fixtures/report/ (the result files of
 # sweep, optimize, stress, sensitivity and fit, and the newer summary.json fields) in a scratch
 # copy, and checks the reports in headless Chromium.
-#   check_fixtures.sh RENDER_REPORT SOURCE_DIR
+#   check_fixtures.sh TENURE SOURCE_DIR
 set -euo pipefail
-render=$1 source=$2
+tenure=$1 source=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 reports=()
 for fixture in "$source"/tests/fixtures/report/*/; do
   name=$(basename "$fixture")
   cp -r "$fixture" "$work/$name"
-  "$render" "$work/$name" > /dev/null
+  "$tenure" report "$work/$name" > /dev/null
   reports+=("$work/$name/report.html")
 done
 node "$source/tests/browser/check_report.mjs" --timeout 90 "${reports[@]}"

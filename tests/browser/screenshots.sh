@@ -9,8 +9,7 @@ source=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$build/tenure" run "$source/scenarios/baseline.yaml" --out "$work/baseline" > /dev/null
-[ -f "$work/baseline/report.html" ] || "$build/tenure_render_report" "$work/baseline" > /dev/null
 cp -r "$source/tests/fixtures/report/full" "$work/fixture"
-"$build/tenure_render_report" "$work/fixture" > /dev/null
+"$build/tenure" report "$work/fixture" > /dev/null
 node "$source/tests/browser/check_report.mjs" --screenshots "$out" \
   "$work/baseline/report.html" "$work/fixture/report.html"

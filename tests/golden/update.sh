@@ -8,7 +8,7 @@ binary=${1:-build/tenure}
 for scenario in scenarios/*.yaml; do
   stem=$(basename "$scenario" .yaml)
   out=$(mktemp -d)
-  "$binary" run "$scenario" --paths 200 --seed 2026 --threads 2 --out "$out" > /dev/null
+  "$binary" run "$scenario" --paths 200 --seed 2026 --threads 2 --out "$out" --quiet
   mkdir -p "tests/golden/$stem"
   cp "$out/summary.json" "$out/periods.csv" "tests/golden/$stem/"
   rm -rf "$out"
@@ -21,7 +21,7 @@ if [ "${2:-}" = "--reference" ]; then
   for scenario in scenarios/*.yaml; do
     stem=$(basename "$scenario" .yaml)
     out=$(mktemp -d)
-    "$binary" run "$scenario" --paths 2000 --seed 2026 --threads 2 --out "$out" > /dev/null
+    "$binary" run "$scenario" --paths 2000 --seed 2026 --threads 2 --out "$out" --quiet
     mkdir -p tests/golden/reference
     cp "$out/summary.json" "tests/golden/reference/$stem.json"
     rm -rf "$out"

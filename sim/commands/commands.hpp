@@ -1,0 +1,58 @@
+// The program's commands, each a function of its parsed arguments. main.cpp only parses the
+// command line (CLI11) and calls these; they call the library.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tenure {
+
+// The exit codes of the program, few and stable (documented in the README).
+enum ExitCode : int {
+  kSuccess = 0,
+  kFailed = 1,    // the run could not be done or its results not written (files, memory)
+  kBadInput = 2,  // a scenario or data file has problems; nothing was run
+  kUsage = 64,    // the command line is wrong (as sysexits' EX_USAGE)
+};
+
+// How much the program says on the terminal while it works.
+struct Chatter {
+  bool quiet = false;  // no progress, no tables: only errors (and --json output)
+  bool json = false;   // print the summary as JSON on stdout, for scripts
+};
+
+struct RunArguments {
+  std::string file;
+  std::optional<std::int64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string out;
+  std::optional<double> precision;  // 95% half-width of mean NPV to reach, paths as the cap
+  Chatter chatter;
+};
+
+struct FitArguments {
+  std::string file;
+  std::string out;
+  bool uncertain = false;  // the fit.yaml snippet gives distributions, not point estimates
+  Chatter chatter;
+};
+
+// Each returns the exit code; errors are reported on stderr.
+int run_command(const RunArguments& arguments);
+int validate_command(const std::string& file);
+int fit_command(const FitArguments& arguments);
+int report_command(const std::string& folder);
+
+// Runs a command, turning every error it throws into its message on stderr and its exit
+// code: problems in an input file kBadInput, anything else kFailed.
+int with_error_reporting(const std::function<int()>& command);
+
+// Checks of command-line values, each returning "" when fine or what is wrong.
+std::string whole_number_problem(const std::string& text, std::uint64_t min, std::uint64_t max);
+std::string positive_number_problem(const std::string& text);
+
+}  // namespace tenure

@@ -5,29 +5,28 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-# Debian 12 packages the build needs; the setup step installs only those missing.
+# Debian 12 packages, installed by the set-up when missing: what building and running
+# needs, and what the tests need on top (Chromium for the report's browser test).
 PACKAGES := build-essential cmake pkg-config libeigen3-dev libtbb-dev libyaml-cpp-dev \
             libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev \
-            librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev chromium
+            librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev
+TEST_PACKAGES := chromium
 
-.PHONY: all setup configure build run test bench golden screenshots format clean
+.PHONY: all setup setup-test configure build run test bench golden screenshots format clean
 
 all: build
 
 setup:
-	@if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
-	  | grep -q 'install ok installed' || echo $$p; done); \
-	if ! command -v npm > /dev/null 2>&1; then missing="$$missing nodejs npm"; fi; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing missing packages:" $$missing; \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@scripts/install-packages.sh $(PACKAGES)
+	@# Node.js and npm, from Debian unless the machine already has an npm of its own.
+	@command -v npm > /dev/null 2>&1 || scripts/install-packages.sh nodejs npm
 	@# The report's JavaScript libraries, at the versions pinned in package-lock.json.
 	@if [ ! -d node_modules ] || [ node_modules/.package-lock.json -ot package-lock.json ]; then \
 	  npm ci --no-audit --no-fund; \
 	fi
+
+setup-test: setup
+	@scripts/install-packages.sh $(TEST_PACKAGES)
 
 configure: setup
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > /dev/null
@@ -35,10 +34,12 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# Builds only the program, then runs the shipped baseline.
+run: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target tenure
 	./$(BUILD_DIR)/tenure run scenarios/baseline.yaml
 
-test: build
+test: setup-test build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 bench: build

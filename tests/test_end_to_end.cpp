@@ -203,6 +203,117 @@ TEST_F(EndToEnd, FullDiskDuringTheWriteKeepsTheOldResults) {
   ::umount(disk.c_str());
 }
 
+// The command line checks its values itself: clear messages and exit code 64.
+TEST_F(EndToEnd, CommandLineValuesAreChecked) {
+  const std::string run = "run " + std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml ";
+  const std::pair<const char*, const char*> cases[] = {
+      {"--seed -1", "must be a whole number from 0 to 18446744073709551615, got '-1'"},
+      {"--seed 18446744073709551616", "got 18446744073709551616"},
+      {"--paths abc", "must be a whole number from 1 to 100000000, got 'abc'"},
+      {"--paths 0", "got 0"},
+      {"--precision nan", "must be a positive number, got 'nan'"},
+      {"--precision 0", "must be a positive number, got '0'"},
+      {"--threads 0", "from 1 to 1024"},
+      {"--no-such-option", "--no-such-option"}};
+  for (const auto& [arguments, message] : cases) {
+    const Outcome outcome =
+        run_tenure(run + arguments + " --out " + (scratch_ / "x").string(), scratch_);
+    EXPECT_EQ(outcome.status, 64) << arguments;
+    EXPECT_THAT(outcome.err, HasSubstr(message)) << arguments;
+  }
+  EXPECT_FALSE(fs::exists(scratch_ / "x"));
+  EXPECT_EQ(run_tenure("", scratch_).status, 64);
+}
+
+// Input files of any size are bounded before they are read whole.
+TEST_F(EndToEnd, EndlessOrHugeScenarioFilesAreRefused) {
+  const Outcome endless = run_tenure("validate /dev/zero", scratch_);
+  EXPECT_EQ(endless.status, 2);
+  EXPECT_THAT(endless.err, HasSubstr("larger than 1 MiB"));
+  const fs::path big = scratch_ / "big.yaml";
+  std::ofstream(big) << "# " << std::string(2 << 20, 'x') << "\n";
+  EXPECT_THAT(run_tenure("validate " + big.string(), scratch_).err, HasSubstr("larger than 1 MiB"));
+}
+
+// A world that outgrows exact counting stops the run with a clear message and no results.
+TEST_F(EndToEnd, UnboundedGrowthStopsTheRun) {
+  const fs::path file = scratch_ / "explode.yaml";
+  std::ofstream(file) << "name: explode\nhorizon: 60\npaths: 4\n"
+                         "tiers:\n  - {name: fans, initial_customers: 1000, margin: 1, churn: 0}\n"
+                         "budget: {per_period: 0}\n"
+                         "referrals: {rate: 1000, conversion: 1}\n"
+                         "policies:\n  - {name: p}\n";
+  const fs::path out = scratch_ / "out";
+  const Outcome run = run_tenure("run " + file.string() + " --out " + out.string(), scratch_);
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("more than the 1e15 that can be counted exactly"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// Customers who never leave, undiscounted, have no finite equity: said, never averaged.
+TEST_F(EndToEnd, UndefinedFiguresAreReportedAsSuch) {
+  const fs::path file = scratch_ / "forever.yaml";
+  std::ofstream(file) << "name: forever\nhorizon: 6\npaths: 30\n"
+                         "tiers:\n  - {name: loyal, initial_customers: 10, margin: 5, churn: 0}\n"
+                         "budget: {per_period: 0}\npolicies:\n  - {name: a}\n  - {name: b}\n";
+  const fs::path out = scratch_ / "out";
+  const Outcome run = run_tenure("run " + file.string() + " --out " + out.string(), scratch_);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("equity_end of a is undefined (not finite) in 30 worlds of 30"));
+  const auto summary = nlohmann::json::parse(read_text(out / "summary.json"));
+  EXPECT_TRUE(summary["best_policy_with_equity"].is_null());
+  EXPECT_EQ(summary["best_policy"], "a");
+  const auto& equity = summary["policies"][0]["metrics"]["equity_end"];
+  EXPECT_EQ(equity["nonfinite_worlds"], 30);
+  EXPECT_TRUE(equity["mean"].is_null());
+  EXPECT_TRUE(equity["p50"].is_null());
+  EXPECT_EQ(summary["policies"][0]["metrics"]["npv"]["mean"], 5.0 * 10 * 6);
+}
+
+// A results folder that cannot be written is found before the simulation, not after it.
+TEST_F(EndToEnd, BadResultsFolderIsFoundBeforeTheRun) {
+  const fs::path file = scratch_ / "taken";
+  std::ofstream(file) << "a file";
+  const std::string scenario = std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  for (const fs::path& out : {file, file / "below"}) {
+    const Outcome run =
+        run_tenure("run " + scenario + " --paths 100000 --out " + out.string(), scratch_);
+    EXPECT_EQ(run.status, 1);
+    EXPECT_THAT(run.err, HasSubstr("cannot write results to " + out.string()));
+    EXPECT_THAT(run.err, ::testing::Not(HasSubstr("simulated")));
+  }
+  EXPECT_EQ(read_text(file), "a file");
+}
+
+// One world: a mean, but no interval (not a zero-wide one); plural forms right.
+TEST_F(EndToEnd, OneWorldHasNoInterval) {
+  const fs::path file = scratch_ / "one.yaml";
+  std::ofstream(file) << "name: one\nhorizon: 1\npaths: 1\n"
+                         "tiers:\n  - {name: only, initial_customers: 10, margin: 5, churn: 0.1}\n"
+                         "budget: {per_period: 0}\npolicies:\n  - {name: p}\n";
+  const Outcome run =
+      run_tenure("run " + file.string() + " --out " + (scratch_ / "o").string(), scratch_);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("one: 1 world, 1 month, seed 1"));
+  EXPECT_THAT(run.out, ::testing::ContainsRegex("p +50 +n/a"));
+}
+
+// A copied scenario that keeps its name would replace the original's results: say so.
+TEST_F(EndToEnd, ReplacingAnotherFilesResultsIsSaid) {
+  const std::string original = std::string(TENURE_SOURCE_DIR) + "/scenarios/law-firm.yaml";
+  const fs::path copy = scratch_ / "my-law-firm.yaml";
+  fs::copy_file(original, copy);
+  const fs::path out = scratch_ / "results";
+  ASSERT_EQ(run_tenure("run " + original + " --paths 50 --out " + out.string(), scratch_).status,
+            0);
+  const Outcome again =
+      run_tenure("run " + original + " --paths 50 --out " + out.string(), scratch_);
+  EXPECT_THAT(again.out, ::testing::Not(HasSubstr("note:")));
+  const Outcome copied =
+      run_tenure("run " + copy.string() + " --paths 50 --out " + out.string(), scratch_);
+  EXPECT_THAT(copied.out, HasSubstr("held the results of " + original));
+}
+
 TEST_F(EndToEnd, ValidateAcceptsShippedScenarioAndHelpAndVersionWork) {
   const Outcome ok = run_tenure(
       "validate " + std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml", scratch_);

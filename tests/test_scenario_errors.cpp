@@ -108,7 +108,8 @@ TEST(ScenarioErrors, DuplicateKeyIsReportedAtTheSecondWithTheFirstLine) {
 
 TEST(ScenarioErrors, MissingRequiredKeyIsReportedAtTheMap) {
   EXPECT_EQ(only_problem(edit("    margin: 50\n", "")),
-            "test.yaml:4:5: tiers[0] is missing required key 'margin' (an amount of money >= 0)");
+            "test.yaml:4:5: tiers[0] is missing required key 'margin' (an amount of money from 0 "
+            "to 1e15)");
   EXPECT_EQ(only_problem(edit("budget: {per_period: 1000}\n", "")),
             "test.yaml:1:1: the scenario is missing required key 'budget' (a map with per_period "
             "(and optional growth) or share_of_revenue)");
@@ -119,20 +120,23 @@ TEST(ScenarioErrors, MissingRequiredKeyIsReportedAtTheMap) {
 
 TEST(ScenarioErrors, WrongTypesSayWhatWasExpectedAndWhatWasGiven) {
   EXPECT_EQ(only_problem(edit("margin: 50", "margin: {amount: 50}")),
-            "test.yaml:6:13: tiers[0].margin must be an amount of money >= 0, got a map");
+            "test.yaml:6:13: tiers[0].margin must be an amount of money from 0 to 1e15, got a map");
   EXPECT_EQ(only_problem(edit("churn: 0.02", "churn: high")),
             "test.yaml:7:12: tiers[0].churn must be a probability between 0 and 1, got text "
             "'high'");
   EXPECT_EQ(only_problem(edit("initial_customers: 100", "initial_customers: 2.5")),
-            "test.yaml:5:24: tiers[0].initial_customers must be an integer >= 0, got 2.5");
+            "test.yaml:5:24: tiers[0].initial_customers must be a whole number of customers from 0 "
+            "to 1e15, got 2.5");
   EXPECT_EQ(only_problem(edit("horizon: 24", "horizon: [24]")),
             "test.yaml:2:10: horizon must be an integer from 1 to 10000, got a list");
-  EXPECT_EQ(only_problem(edit("margin: 50", "margin: \"50\"")),
-            "test.yaml:6:13: tiers[0].margin must be an amount of money >= 0, got quoted text "
-            "'50' (remove the quotes to make it a number)");
+  EXPECT_EQ(
+      only_problem(edit("margin: 50", "margin: \"50\"")),
+      "test.yaml:6:13: tiers[0].margin must be an amount of money from 0 to 1e15, got quoted text "
+      "'50' (remove the quotes to make it a number)");
   // A key with no value points at the key.
-  EXPECT_EQ(only_problem(edit("    margin: 50\n", "    margin:\n")),
-            "test.yaml:6:5: tiers[0].margin must be an amount of money >= 0, got no value");
+  EXPECT_EQ(
+      only_problem(edit("    margin: 50\n", "    margin:\n")),
+      "test.yaml:6:5: tiers[0].margin must be an amount of money from 0 to 1e15, got no value");
   EXPECT_EQ(only_problem(edit("horizon: 24\n", "horizon: 24\nperiod: monthly\n")),
             "test.yaml:3:9: period must be one of month, quarter, year, got text 'monthly'; did "
             "you mean 'month'?");
@@ -155,11 +159,13 @@ TEST(ScenarioErrors, NonFiniteNumbersAreRejected) {
             "test.yaml:7:12: tiers[0].churn must be a finite number (a probability between 0 and "
             "1), got .nan");
   EXPECT_EQ(only_problem(edit("margin: 50", "margin: .inf")),
-            "test.yaml:6:13: tiers[0].margin must be a finite number (an amount of money >= 0), "
+            "test.yaml:6:13: tiers[0].margin must be a finite number (an amount of money from 0 to "
+            "1e15), "
             "got .inf");
-  EXPECT_THAT(only_problem(edit("margin: 50", "margin: 1e999")),
-              StartsWith("test.yaml:6:13: tiers[0].margin must be an amount of money >= 0, got "
-                         "1e999, which is out of range"));
+  EXPECT_THAT(
+      only_problem(edit("margin: 50", "margin: 1e999")),
+      StartsWith("test.yaml:6:13: tiers[0].margin must be an amount of money from 0 to 1e15, got "
+                 "1e999, which is out of range"));
 }
 
 TEST(ScenarioErrors, ProbabilityOutOfRange) {
@@ -175,16 +181,19 @@ TEST(ScenarioErrors, ProbabilityOutOfRange) {
 
 TEST(ScenarioErrors, NegativeMoneyAndCounts) {
   EXPECT_EQ(only_problem(edit("margin: 50", "margin: -50")),
-            "test.yaml:6:13: tiers[0].margin must be an amount of money >= 0, got -50");
-  EXPECT_EQ(only_problem(edit("per_period: 1000", "per_period: -1000")),
-            "test.yaml:12:22: budget.per_period must be an amount of money >= 0, got -1000");
+            "test.yaml:6:13: tiers[0].margin must be an amount of money from 0 to 1e15, got -50");
+  EXPECT_EQ(
+      only_problem(edit("per_period: 1000", "per_period: -1000")),
+      "test.yaml:12:22: budget.per_period must be an amount of money from 0 to 1e15, got -1000");
   EXPECT_EQ(only_problem(edit("budget: {per_period: 1000}\n",
                               "budget: {per_period: 1000}\nfixed_costs: -1\n")),
-            "test.yaml:13:14: fixed_costs must be an amount of money >= 0, got -1");
+            "test.yaml:13:14: fixed_costs must be an amount of money from 0 to 1e15, got -1");
   EXPECT_EQ(only_problem(edit("initial_customers: 100", "initial_customers: -3")),
-            "test.yaml:5:24: tiers[0].initial_customers must be an integer >= 0, got -3");
+            "test.yaml:5:24: tiers[0].initial_customers must be a whole number of customers from 0 "
+            "to 1e15, got -3");
   EXPECT_EQ(only_problem(edit("retention: 0.5", "retention: {amount: -5}")),
-            "test.yaml:21:25: policies[0].retention.amount must be an amount of money >= 0, got "
+            "test.yaml:21:25: policies[0].retention.amount must be an amount of money from 0 to "
+            "1e15, got "
             "-5");
 }
 
@@ -251,7 +260,7 @@ TEST(ScenarioErrors, ShapeKeysMustMatchTheShape) {
   const auto all = problems(edit("{shape: exponential, max_customers: 100, scale: 500}",
                                  "{shape: hill, max_customers: 100, scale: 500, slope: 2}"));
   EXPECT_THAT(all, ElementsAre("test.yaml:14:13: acquisition.response is missing required key "
-                               "'half_saturation' (a number > 0)",
+                               "'half_saturation' (a number > 0 and at most 1e15)",
                                "test.yaml:14:47: acquisition.response.scale belongs to shape "
                                "exponential, not hill (hill takes max_customers, half_saturation "
                                "and slope)"));
@@ -261,8 +270,9 @@ TEST(ScenarioErrors, ShapeKeysMustMatchTheShape) {
   EXPECT_EQ(only_problem(edit("shape: exponential", "shape: logistic")),
             "test.yaml:14:21: acquisition.response.shape must be one of exponential, hill, got "
             "text 'logistic'");
-  EXPECT_EQ(only_problem(edit("scale: 500}", "scale: 0}")),
-            "test.yaml:14:61: acquisition.response.scale must be a number > 0, got 0");
+  EXPECT_EQ(
+      only_problem(edit("scale: 500}", "scale: 0}")),
+      "test.yaml:14:61: acquisition.response.scale must be a number > 0 and at most 1e15, got 0");
 }
 
 TEST(ScenarioErrors, PerCustomerIsNotForAcquisition) {
@@ -341,17 +351,19 @@ TEST(ScenarioErrors, BudgetNeedsExactlyOneKind) {
             "test.yaml:12:33: budget.growth applies only with per_period; a budget given as "
             "share_of_revenue follows revenue");
   EXPECT_EQ(only_problem(edit("{per_period: 1000}", "{per_period: 1000, growth: -1}")),
-            "test.yaml:12:36: budget.growth must be an annual growth rate > -1, got -1");
+            "test.yaml:12:36: budget.growth must be an annual growth rate above -1 and at most 1, "
+            "got -1");
 }
 
 TEST(ScenarioErrors, ShockChecks) {
-  EXPECT_THAT(problems(edit("policies:\n",
-                            "shocks:\n  - {from: 0, churn: -1, periods: 0}\n"
-                            "policies:\n")),
-              ElementsAre("test.yaml:19:12: shocks[0].from must be an integer from 1 to 24, got 0",
-                          "test.yaml:19:22: shocks[0].churn must be a multiplier >= 0, got -1",
-                          "test.yaml:19:35: shocks[0].periods must be an integer from 1 to 10000, "
-                          "got 0"));
+  EXPECT_THAT(
+      problems(edit("policies:\n",
+                    "shocks:\n  - {from: 0, churn: -1, periods: 0}\n"
+                    "policies:\n")),
+      ElementsAre("test.yaml:19:12: shocks[0].from must be an integer from 1 to 24, got 0",
+                  "test.yaml:19:22: shocks[0].churn must be a multiplier from 0 to 1000, got -1",
+                  "test.yaml:19:35: shocks[0].periods must be an integer from 1 to 10000, "
+                  "got 0"));
 }
 
 TEST(ScenarioErrors, EmptyOrNonMapDocument) {

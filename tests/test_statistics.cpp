@@ -71,3 +71,35 @@ TEST(Statistics, EmptyInputGivesZeroCount) {
 
 }  // namespace
 }  // namespace tenure
+
+namespace tenure {
+namespace {
+
+// A metric that is not finite in some worlds is undefined: never averaged, sorted or ranked.
+TEST(Statistics, NonFiniteSamplesMakeEveryFigureUndefined) {
+  const std::vector<double> x = {1.0, std::nan(""), 3.0, INFINITY};
+  const Summary s = summarize(x);
+  EXPECT_EQ(s.count, 4);
+  EXPECT_EQ(s.nonfinite, 2);
+  for (const double figure : {s.mean, s.sd, s.se, s.ci95_low, s.ci95_high, s.es05, s.prob_negative})
+    EXPECT_TRUE(std::isnan(figure));
+  for (const double q : s.quantiles) EXPECT_TRUE(std::isnan(q));
+  const std::vector<double> y = {1.0, 2.0, 3.0, 4.0};
+  const PairedComparison c = compare_paired(x, y);
+  EXPECT_EQ(c.nonfinite, 2);
+  EXPECT_TRUE(std::isnan(c.mean_difference));
+  EXPECT_TRUE(std::isnan(c.share_a_better));
+}
+
+// One world has a mean but no spread: the interval is undefined, not zero wide.
+TEST(Statistics, OneSampleHasNoSpread) {
+  const std::vector<double> one = {5.0};
+  const Summary s = summarize(one);
+  EXPECT_EQ(s.mean, 5.0);
+  EXPECT_TRUE(std::isnan(s.sd));
+  EXPECT_TRUE(std::isnan(s.se));
+  EXPECT_TRUE(std::isnan(s.ci95_high));
+}
+
+}  // namespace
+}  // namespace tenure

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace tenure {
@@ -31,6 +32,15 @@ Moments moments(std::size_t n, ValueAt value_at) {
 
 }  // namespace
 
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+
+// A summary with every figure undefined (its counts kept).
+Summary undefined(Summary s) {
+  s.mean = s.sd = s.se = s.ci95_low = s.ci95_high = s.es05 = s.prob_negative = kUndefined;
+  s.quantiles.fill(kUndefined);
+  return s;
+}
+
 double quantile_sorted(std::span<const double> sorted, double q) {
   if (sorted.empty()) return std::nan("");
   // Type 7: position h = (n - 1) q, interpolate between the order statistics around it.
@@ -43,11 +53,13 @@ double quantile_sorted(std::span<const double> sorted, double q) {
 Summary summarize(std::span<const double> samples) {
   Summary s;
   s.count = static_cast<std::int64_t>(samples.size());
-  if (samples.empty()) return s;
+  s.nonfinite =
+      std::count_if(samples.begin(), samples.end(), [](double x) { return !std::isfinite(x); });
+  if (samples.empty() || s.nonfinite > 0) return undefined(s);
   const Moments m = moments(samples.size(), [&](std::size_t i) { return samples[i]; });
   s.mean = m.mean;
-  s.sd = m.sd;
-  s.se = m.sd / std::sqrt(static_cast<double>(samples.size()));
+  s.sd = samples.size() > 1 ? m.sd : kUndefined;
+  s.se = s.sd / std::sqrt(static_cast<double>(samples.size()));
   s.ci95_low = s.mean - kZ95 * s.se;
   s.ci95_high = s.mean + kZ95 * s.se;
 
@@ -72,7 +84,12 @@ PairedComparison compare_paired(std::span<const double> a, std::span<const doubl
   assert(a.size() == b.size());
   PairedComparison c;
   const std::size_t n = std::min(a.size(), b.size());
-  if (n == 0) return c;
+  for (std::size_t i = 0; i < n; ++i) c.nonfinite += !std::isfinite(a[i]) || !std::isfinite(b[i]);
+  if (n == 0 || c.nonfinite > 0) {
+    c.mean_difference = c.se = c.ci95_low = c.ci95_high = kUndefined;
+    c.share_a_better = c.share_b_better = kUndefined;
+    return c;
+  }
   const Moments m = moments(n, [&](std::size_t i) { return a[i] - b[i]; });
   std::size_t a_better = 0, b_better = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -80,7 +97,7 @@ PairedComparison compare_paired(std::span<const double> a, std::span<const doubl
     b_better += b[i] > a[i];
   }
   c.mean_difference = m.mean;
-  c.se = m.sd / std::sqrt(static_cast<double>(n));
+  c.se = n > 1 ? m.sd / std::sqrt(static_cast<double>(n)) : kUndefined;
   c.ci95_low = c.mean_difference - kZ95 * c.se;
   c.ci95_high = c.mean_difference + kZ95 * c.se;
   c.share_a_better = static_cast<double>(a_better) / static_cast<double>(n);

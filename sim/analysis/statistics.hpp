@@ -12,8 +12,12 @@ namespace tenure {
 inline constexpr std::array<double, 9> kQuantileLevels = {0.01, 0.05, 0.10, 0.25, 0.50,
                                                           0.75, 0.90, 0.95, 0.99};
 
+// Every figure is NaN (undefined, written null or "nan") when any sample is not finite: such
+// a metric is never sorted, averaged or ranked as if it were a number, and `nonfinite` says
+// in how many worlds it was undefined. The spread (sd, se, the interval) needs two samples.
 struct Summary {
   std::int64_t count = 0;
+  std::int64_t nonfinite = 0;  // samples that are NaN or infinite
   double mean = 0.0;
   double sd = 0.0;        // sample standard deviation (n - 1 in the denominator)
   double se = 0.0;        // sd / sqrt(n): standard error of the mean
@@ -34,6 +38,7 @@ double quantile_sorted(std::span<const double> sorted, double q);
 
 // Paired comparison of two policies over the same worlds: statistics of a[i] - b[i].
 struct PairedComparison {
+  std::int64_t nonfinite = 0;    // worlds where a or b is not finite: then all NaN
   double mean_difference = 0.0;  // mean of a - b
   double se = 0.0;               // standard error of that mean
   double ci95_low = 0.0;

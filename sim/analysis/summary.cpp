@@ -31,6 +31,34 @@ std::vector<Histogram> common_histograms(const std::vector<std::span<const doubl
   return out;
 }
 
+namespace {
+
+// The policy with the highest defined mean of a metric (the first of equals), if any.
+std::optional<std::size_t> best_by_mean(const std::vector<std::vector<Summary>>& metrics,
+                                        std::size_t metric) {
+  std::optional<std::size_t> best;
+  for (std::size_t p = 0; p < metrics.size(); ++p) {
+    const double mean = metrics[p][metric].mean;
+    if (std::isfinite(mean) && (!best || mean > metrics[*best][metric].mean)) best = p;
+  }
+  return best;
+}
+
+// Fan-chart figures of one series in one period: undefined if any world's value is.
+Band band_of(std::span<const double> values, std::vector<double>& sorted) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (std::any_of(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }))
+    return {nan, nan, nan, nan};
+  sorted.assign(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  double sum = 0.0;
+  for (double v : sorted) sum += v;
+  return {sum / static_cast<double>(sorted.size()), quantile_sorted(sorted, 0.05),
+          quantile_sorted(sorted, 0.50), quantile_sorted(sorted, 0.95)};
+}
+
+}  // namespace
+
 RunSummary summarize_run(const RunResults& r) {
   RunSummary out;
   const std::size_t npv_metric = r.metric_index("npv"),
@@ -43,24 +71,12 @@ RunSummary summarize_run(const RunResults& r) {
     for (std::size_t k = 0; k < r.metrics().size(); ++k)
       out.metrics[p].push_back(summarize(r.metric(p, k)));
     out.series[p].resize(r.series().size());
-    for (std::size_t k = 0; k < r.series().size(); ++k) {
-      for (int t = 1; t <= r.horizon(); ++t) {
-        const auto values = r.series(p, k, t);
-        sorted.assign(values.begin(), values.end());
-        std::sort(sorted.begin(), sorted.end());
-        double sum = 0.0;
-        for (double v : sorted) sum += v;
-        out.series[p][k].push_back({sum / static_cast<double>(sorted.size()),
-                                    quantile_sorted(sorted, 0.05), quantile_sorted(sorted, 0.50),
-                                    quantile_sorted(sorted, 0.95)});
-      }
-    }
-    if (out.metrics[p][npv_metric].mean > out.metrics[out.best_policy][npv_metric].mean)
-      out.best_policy = p;
-    if (out.metrics[p][npv_with_equity_metric].mean >
-        out.metrics[out.best_with_equity][npv_with_equity_metric].mean)
-      out.best_with_equity = p;
+    for (std::size_t k = 0; k < r.series().size(); ++k)
+      for (int t = 1; t <= r.horizon(); ++t)
+        out.series[p][k].push_back(band_of(r.series(p, k, t), sorted));
   }
+  out.best_policy = best_by_mean(out.metrics, npv_metric);
+  out.best_with_equity = best_by_mean(out.metrics, npv_with_equity_metric);
   for (const char* metric : kHistogramMetrics) {
     std::vector<std::span<const double>> samples;
     for (std::size_t p = 0; p < policies; ++p) samples.push_back(r.metric(p, metric));

@@ -41,8 +41,9 @@ struct RunSummary {
   std::vector<std::vector<Histogram>> histograms;      // [kHistogramMetrics][policy]
   std::vector<PolicyComparison> comparisons;           // every pair of policies, on NPV and on
                                                        // NPV with the equity of the base left
-  std::size_t best_policy = 0;                         // highest mean NPV
-  std::size_t best_with_equity = 0;                    // highest mean npv_with_equity
+  // The policy with the highest mean NPV, and with the highest mean npv_with_equity; none
+  // when that mean is undefined for every policy.
+  std::optional<std::size_t> best_policy, best_with_equity;
   // Set when the run was asked for a precision (run_to_precision).
   struct Precision {
     double target = 0.0, achieved = 0.0;

@@ -1,11 +1,14 @@
 #include "sim/engine/kernel.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
 #include <span>
 
+#include "sim/engine/limits.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/engine/samplers.hpp"
 
@@ -70,6 +73,14 @@ void record(const Period& p, SeriesId id, double value) {
 }
 void record(const Period& p, SeriesFamilyId id, std::size_t member, double value) {
   p.w.result.series[p.m.layout.slot(id, member) * p.m.horizon + p.ti()] = value;
+}
+
+// A world whose counts outgrow what can be counted exactly ends the run with a clear message.
+[[noreturn]] void stop_counting(const Period& p, const char* what, double count) {
+  throw CountLimitError(fmt::format(
+      "world {}, period {}: {:.3g} {}, more than the 1e15 that can be counted exactly; the "
+      "scenario grows without bound (look at referral rates, the market or the horizon)",
+      p.world.index, p.t, count, what));
 }
 
 std::size_t cell_index(const Model& m, int segment, int tau) {
@@ -205,6 +216,7 @@ void acquire_referrals(Period& p) {
   for (int tier = 0; tier < p.m.tiers; ++tier) {
     const double mean = static_cast<double>(p.w.tier_active[tier]) * r.rate[tier] * multiplier;
     if (mean <= 0.0) continue;
+    if (mean > limits::kCustomers) stop_counting(p, "referred prospects", mean);
     RandomStream rng = p.stream(Stream::referrals, Subject{p.m.tier_id[tier]});
     const std::int64_t prospects = poisson(rng, mean);
     const std::int64_t won = take_from_pool(s, p.w.state, binomial(rng, prospects, r.conversion));
@@ -461,6 +473,8 @@ void record_series(Period& p) {
     record(p, series_family("customers_"), tier, static_cast<double>(n));
     total += n;
   }
+  if (static_cast<double>(total) > limits::kCustomers)
+    stop_counting(p, "customers", static_cast<double>(total));
   record(p, series("customers"), static_cast<double>(total));
   record(p, series("cash_cumulative"), p.w.state.cash);
   record(p, series("reputation_damage"), p.w.state.reputation);

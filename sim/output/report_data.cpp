@@ -64,7 +64,7 @@ class JsonFields {
   std::string text(const json& object, const std::string& key, const std::string& path,
                    bool required = true) {
     const json* value = member(object, key, path, required);
-    if (value == nullptr) return {};
+    if (value == nullptr || (!required && value->is_null())) return {};  // null: none
     if (value->is_string()) return value->get<std::string>();
     problem(join(path, key), "expected a string");
     return {};

@@ -28,6 +28,7 @@ nlohmann::ordered_json to_json(const Summary& s) {
   for (std::size_t k = 0; k < kQuantileLevels.size(); ++k) j[kQuantileNames[k]] = s.quantiles[k];
   j["es05"] = s.es05;
   j["prob_negative"] = s.prob_negative;
+  if (s.nonfinite > 0) j["nonfinite_worlds"] = s.nonfinite;
   return j;
 }
 
@@ -78,8 +79,11 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
     precision["paths_simulated"] = s.precision->paths_simulated;
     j["precision"] = std::move(precision);
   }
-  j["best_policy"] = r.policies()[s.best_policy];
-  j["best_policy_with_equity"] = r.policies()[s.best_with_equity];
+  auto name_or_null = [&](const std::optional<std::size_t>& p) {
+    return p ? nlohmann::ordered_json(r.policies()[*p]) : nlohmann::ordered_json();
+  };
+  j["best_policy"] = name_or_null(s.best_policy);
+  j["best_policy_with_equity"] = name_or_null(s.best_with_equity);
   j["policies"] = nlohmann::ordered_json::array();
   for (std::size_t p = 0; p < r.policies().size(); ++p) {
     nlohmann::ordered_json policy;
@@ -88,9 +92,10 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
     for (std::size_t k = 0; k < r.metrics().size(); ++k)
       metrics[r.metrics()[k]] = to_json(s.metrics[p][k]);
     policy["metrics"] = std::move(metrics);
-    nlohmann::ordered_json histograms;
+    nlohmann::ordered_json histograms = nlohmann::ordered_json::object();
     for (std::size_t h = 0; h < std::size(kHistogramMetrics); ++h)
-      histograms[kHistogramMetrics[h]] = to_json(s.histograms[h][p]);
+      if (!s.histograms[h][p].counts.empty())  // none when no world's value is finite
+        histograms[kHistogramMetrics[h]] = to_json(s.histograms[h][p]);
     policy["histograms"] = std::move(histograms);
     // Ratio of means: total acquisition spend per customer won, over all worlds.
     const double acquired = s.metrics[p][r.metric_index("acquired")].mean;
@@ -110,6 +115,7 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
     cj["ci95_high"] = c.difference.ci95_high;
     cj["share_a_better"] = c.difference.share_a_better;
     cj["share_b_better"] = c.difference.share_b_better;
+    if (c.difference.nonfinite > 0) cj["nonfinite_worlds"] = c.difference.nonfinite;
     j["comparisons"].push_back(std::move(cj));
   }
   j["assumptions"] = assumptions_json(scenario);

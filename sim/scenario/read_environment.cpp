@@ -12,7 +12,7 @@ std::vector<Shock> read_shocks(Problems& problems, MapReader& top, std::optional
   std::vector<Shock> shocks;
   const auto list = top.item("shocks");
   if (!list) return shocks;
-  const auto items = list_items(problems, *list, "shocks", false);
+  const auto items = list_items(problems, *list, "shocks", false, limits::kShocks);
   if (!items) return shocks;
   for (const Item& item : *items) {
     MapReader r(problems, item, keys_of("shocks"));

@@ -101,7 +101,8 @@ std::optional<Acquisition> read_acquisition(Problems& problems, MapReader& top,
 std::pair<double, double> read_uplift(Problems& problems, const Item& item) {
   MapReader r(problems, item, keys_of("uplift"));
   const double max_uplift =
-      r.required_number("max_uplift", NumberRule{0.0, true, kInfinity, true, "a number >= 0"})
+      r.required_number("max_uplift",
+                        NumberRule{0.0, true, limits::kMultiplier, true, "a number from 0 to 1000"})
           .value_or(0.0);
   const double scale = r.required_number("scale", kPositive).value_or(1.0);
   r.finish();

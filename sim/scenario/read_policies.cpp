@@ -146,7 +146,7 @@ void read_recovery_tiers(Problems& problems, MapReader& r, const PolicyContext& 
     step.recovery_tiers.clear();
     return;
   }
-  const auto names = list_items(problems, *eligible, "tier names", true);
+  const auto names = list_items(problems, *eligible, "tier names", true, limits::kTiers);
   if (!names) return;
   step.recovery_tiers.assign(context.tiers.size(), false);
   for (const Item& name_item : *names) {
@@ -194,7 +194,7 @@ Policy read_policy(Problems& problems, const Item& item, const PolicyContext& co
   Policy policy;
   MapReader r(problems, item, keys_of("policies"));
   if (!r.valid()) return policy;
-  if (const auto name = r.required_string("name")) {
+  if (const auto name = r.required_name("name")) {
     policy.name = *name;
     unique.check(problems, *name, item.path, r.item("name")->mark);
   }
@@ -255,7 +255,7 @@ std::vector<Policy> read_policies(Problems& problems, MapReader& top,
   std::vector<Policy> policies;
   const auto list = top.require("policies", "a non-empty list of policies to compare");
   if (!list) return policies;
-  const auto items = list_items(problems, *list, "policy", true);
+  const auto items = list_items(problems, *list, "policy", true, limits::kPolicies);
   if (!items) return policies;
   UniqueNames unique("policy");
   for (const Item& item : *items) policies.push_back(read_policy(problems, item, context, unique));

@@ -44,8 +44,8 @@ std::optional<WordOfMouth> read_word_of_mouth(Problems& problems, MapReader& top
   if (!item) return std::nullopt;
   WordOfMouth wom;
   MapReader r(problems, *item, keys_of("word_of_mouth"));
-  wom.reach = r.required_number(
-                   "reach", NumberRule{0.0, true, kInfinity, true, "a number of prospects >= 0"})
+  wom.reach = r.required_number("reach", NumberRule{0.0, true, limits::kCustomersPerPeriod, true,
+                                                    "a number of prospects from 0 to 1e12"})
                   .value_or(0.0);
   wom.trust = r.optional_probability("trust", 0.9);
   wom.decay = r.optional_probability("decay", 0.0);
@@ -70,8 +70,9 @@ std::optional<CustomerReferrals> read_referrals(Problems& problems, MapReader& t
   if (!r.valid()) return referrals;
   if (const auto rate = r.require(
           "rate", "referred prospects per customer per period, or a map from tier to that"))
-    referrals.rate = read_per_tier(problems, *rate, tiers,
-                                   NumberRule{0.0, true, kInfinity, true, "a rate >= 0"}, 0.0);
+    referrals.rate = read_per_tier(
+        problems, *rate, tiers,
+        NumberRule{0.0, true, limits::kReferralRate, true, "a rate from 0 to 1000"}, 0.0);
   referrals.conversion = r.required_probability("conversion").value_or(0.0);
   referrals.reward = r.optional_money("reward", 0.0);
   if (const auto program = r.item("program")) {
@@ -99,7 +100,7 @@ std::vector<Intermediary> read_intermediaries(Problems& problems, MapReader& top
   std::vector<Intermediary> sources;
   const auto list = top.item("intermediaries");
   if (!list) return sources;
-  const auto items = list_items(problems, *list, "intermediaries", false);
+  const auto items = list_items(problems, *list, "intermediaries", false, limits::kIntermediaries);
   if (!items) return sources;
   if (!top.has("acquisition"))
     problems.add(list->mark,
@@ -110,13 +111,14 @@ std::vector<Intermediary> read_intermediaries(Problems& problems, MapReader& top
     MapReader r(problems, item, keys_of("intermediaries"));
     if (!r.valid()) continue;
     Intermediary source;
-    if (const auto name = r.required_string("name")) {
+    if (const auto name = r.required_name("name")) {
       source.name = *name;
       unique.check(problems, *name, item.path, r.item("name")->mark);
     }
-    source.prospects = r.required_number("prospects", NumberRule{0.0, true, kInfinity, true,
-                                                                 "prospects per period >= 0"})
-                           .value_or(0.0);
+    source.prospects =
+        r.required_number("prospects", NumberRule{0.0, true, limits::kCustomersPerPeriod, true,
+                                                  "prospects per period from 0 to 1e12"})
+            .value_or(0.0);
     source.conversion = r.required_probability("conversion").value_or(0.0);
     source.commission = r.optional_money("commission", 0.0);
     r.finish();

@@ -72,7 +72,7 @@ TierNames read_tiers(Problems& problems, MapReader& top, Scenario& s) {
   TierNames names;
   const auto list = top.require("tiers", "a non-empty list of customer tiers, best first");
   if (!list) return names;
-  const auto items = list_items(problems, *list, "tier", true);
+  const auto items = list_items(problems, *list, "tier", true, limits::kTiers);
   if (!items) return names;
 
   // First pass, quietly: names, so that moves can point at tiers listed later.
@@ -90,12 +90,15 @@ TierNames read_tiers(Problems& problems, MapReader& top, Scenario& s) {
     MapReader t(problems, item, keys_of("tiers"));
     Tier tier;
     if (t.valid()) {
-      if (const auto name = t.required_string("name")) {
+      if (const auto name = t.required_name("name")) {
         tier.name = *name;
         unique.check(problems, *name, item.path, t.item("name")->mark);
       }
-      tier.initial_customers =
-          static_cast<std::int64_t>(t.optional_integer("initial_customers", at_least(0), 0));
+      tier.initial_customers = static_cast<std::int64_t>(
+          t.optional_integer("initial_customers",
+                             IntegerRule{0, static_cast<std::uint64_t>(limits::kCustomers),
+                                         "a whole number of customers from 0 to 1e15"},
+                             0));
       tier.margin = t.required_money("margin").value_or(0.0);
       tier.cost_to_serve = t.optional_money("cost_to_serve", 0.0);
       tier.churn = t.required_probability("churn").value_or(0.0);
@@ -146,8 +149,10 @@ std::optional<Heterogeneity> read_heterogeneity(Problems& problems, MapReader& t
   if (!item) return std::nullopt;
   Heterogeneity h;
   MapReader r(problems, *item, keys_of("heterogeneity"));
-  h.classes = static_cast<int>(r.optional_integer("classes", between(1, 20), 5));
-  h.concentration = r.required_number("concentration", kPositive).value_or(10.0);
+  h.classes = static_cast<int>(r.optional_integer("classes", between(1, limits::kChurnClasses), 5));
+  h.concentration = r.required_number("concentration", NumberRule{0.0, false, 1e6, true,
+                                                                  "a number > 0 and at most 1e6"})
+                        .value_or(10.0);
   r.finish();
   return h;
 }

@@ -16,13 +16,33 @@ namespace tenure {
 namespace reader {
 namespace {
 
+// What the sections cannot see alone: the customers of all tiers together, and the cells a
+// world needs (tiers x churn classes x tenure cells, at most horizon + 1 of them).
+void check_sizes(Problems& problems, MapReader& top, const Scenario& s) {
+  double customers = 0.0;
+  for (const Tier& tier : s.tiers) customers += static_cast<double>(tier.initial_customers);
+  if (customers > limits::kCustomers)
+    problems.add(top.key_mark("tiers"),
+                 fmt::format("the tiers start with {:.4g} customers in all; a world can count at "
+                             "most 1e15 exactly",
+                             customers));
+  const double classes = s.heterogeneity ? s.heterogeneity->classes : 1;
+  const double cells = static_cast<double>(s.tiers.size()) * classes * (s.horizon + 1.0);
+  if (cells > static_cast<double>(limits::kCells))
+    problems.add(top.key_mark("horizon"),
+                 fmt::format("the scenario needs {:.4g} cells per world (tiers x churn classes x "
+                             "(horizon + 1)); at most {:.4g} can be simulated: fewer tiers, "
+                             "classes or periods",
+                             cells, static_cast<double>(limits::kCells)));
+}
+
 Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::string& file) {
   Scenario s;
   s.source_file = file;
   MapReader top(problems, Item{root, "", root.Mark()}, keys_of("top"));
   if (!top.valid()) return s;
 
-  if (const auto name = top.required_string("name")) {
+  if (const auto name = top.required_name("name")) {
     s.name = *name;
     if (s.name == "." || s.name == ".." || s.name.find_first_of("/\\") != std::string::npos)
       problems.add(top.item("name")->mark,
@@ -40,7 +60,8 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
       {"month", PeriodUnit::month}, {"quarter", PeriodUnit::quarter}, {"year", PeriodUnit::year}};
   s.period = top.one_of("period", periods, PeriodUnit::month);
   s.discount_rate = top.optional_number("discount_rate", kAnnualRate, 0.0);
-  s.paths = static_cast<std::int64_t>(top.optional_integer("paths", at_least(1), 10000));
+  s.paths = static_cast<std::int64_t>(top.optional_integer(
+      "paths", between(1, static_cast<std::uint64_t>(limits::kWorlds)), 10000));
   s.seed = top.optional_integer("seed", between(0, std::numeric_limits<std::uint64_t>::max()), 1);
 
   const TierNames tiers = read_tiers(problems, top, s);
@@ -65,6 +86,7 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
   s.policies = read_policies(problems, top, context);
   s.shocks = read_shocks(problems, top, horizon);
   top.finish();
+  check_sizes(problems, top, s);
   return s;
 }
 
@@ -125,10 +147,15 @@ Scenario load_scenario_file(const std::string& path) {
   errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) unreadable(errno != 0 ? std::strerror(errno) : "cannot open it");
-  std::ostringstream text;
-  text << in.rdbuf();
+  // Read at most one byte more than allowed, so an endless file (/dev/zero) stops too.
+  std::string text(kMaxScenarioBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) unreadable(errno != 0 ? std::strerror(errno) : "read error");
-  return parse_scenario(text.str(), path);
+  if (static_cast<std::size_t>(in.gcount()) > kMaxScenarioBytes)
+    unreadable(fmt::format("it is larger than {} MiB, the most a scenario file may be",
+                           kMaxScenarioBytes >> 20));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return parse_scenario(text, path);
 }
 
 }  // namespace tenure

@@ -10,6 +10,9 @@
 
 namespace tenure {
 
+// A scenario file larger than this is refused before it is parsed.
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t{1} << 20;
+
 // Reads and validates a scenario file. Throws ScenarioError listing every problem found,
 // each as FILE:LINE:COLUMN: message (an unreadable file gives one diagnostic without position).
 Scenario load_scenario_file(const std::string& path);

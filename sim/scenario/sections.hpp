@@ -14,7 +14,7 @@ namespace tenure::reader {
 
 inline constexpr double kMixTolerance = 1e-9;     // new_customer_mix must sum to 1 within this
 inline constexpr double kShareTolerance = 1e-12;  // shares and move probabilities: sum <= 1 + this
-inline constexpr std::uint64_t kMaxHorizon = 10000;
+inline constexpr std::uint64_t kMaxHorizon = limits::kHorizon;
 
 // The keys each map of the format allows, by section. docs/scenario-format.md documents
 // each section in a table of exactly these keys (a test holds the two together).

@@ -44,12 +44,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 // The candidate closest to `word`, if close enough to be a likely typo.
+// Words longer than this get no suggestion: the edit-distance table grows with the product
+// of the two lengths, and a key that long is no typo of a short one.
+constexpr std::size_t kLongestSuggested = 64;
+
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& options) {
+  if (word.size() > kLongestSuggested) return std::nullopt;
   const std::string target = lower(word);
   const std::size_t limit = std::max<std::size_t>(1, target.size() / 3);
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
   for (const auto& option : options) {
+    if (option.size() > kLongestSuggested) continue;
     const std::size_t distance = edit_distance(target, lower(option));
     if (distance < best_distance && distance < target.size()) {
       best_distance = distance;
@@ -159,10 +165,14 @@ IntegerRule between(std::uint64_t min, std::uint64_t max) {
 std::optional<ParsedNumber> numeric_scalar(Problems& problems, const Item& item,
                                            const std::string& expected) {
   const YAML::Node& node = item.node;
-  if (!node.IsScalar() || is_quoted(node)) {
+  // A number is a plain scalar: quoted text, or a value given an explicit tag (!!str 24),
+  // is not one, whatever it looks like.
+  const bool tagged = node.IsScalar() && !is_quoted(node) && node.Tag() != "?";
+  if (!node.IsScalar() || is_quoted(node) || tagged) {
     std::string hint;
     if (is_quoted(node) && parse_number(node.Scalar()).syntax == NumberSyntax::ok)
       hint = " (remove the quotes to make it a number)";
+    if (tagged) hint = fmt::format(" tagged {} (write the number without a tag)", node.Tag());
     problems.add(item.mark,
                  fmt::format("{} must be {}, got {}{}", item.path, expected, describe(node), hint));
     return std::nullopt;
@@ -241,6 +251,22 @@ std::optional<std::string> read_string(Problems& problems, const Item& item) {
   return item.node.Scalar();
 }
 
+std::optional<std::string> read_name(Problems& problems, const Item& item) {
+  auto name = read_string(problems, item);
+  if (!name) return name;
+  const bool control = std::any_of(name->begin(), name->end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (control || name->size() > limits::kNameBytes) {
+    problems.add(item.mark,
+                 fmt::format("{} must be a name of at most {} bytes without control characters "
+                             "(tabs, line breaks, NUL)",
+                             item.path, limits::kNameBytes));
+    return std::nullopt;
+  }
+  return name;
+}
+
 std::vector<Entry> map_entries(Problems& problems, const YAML::Node& map, const std::string& path) {
   std::vector<Entry> entries;
   std::map<std::string, int> first_line;
@@ -267,7 +293,8 @@ std::vector<Entry> map_entries(Problems& problems, const YAML::Node& map, const 
 
 // The elements of a list, each with its path `list[i]`; nullopt if it is not a list.
 std::optional<std::vector<Item>> list_items(Problems& problems, const Item& list,
-                                            std::string_view what, bool non_empty) {
+                                            std::string_view what, bool non_empty,
+                                            std::size_t most) {
   if (!list.node.IsSequence()) {
     problems.add(list.mark, fmt::format("{} must be a list of {}, got {}", list.path, what,
                                         describe(list.node)));
@@ -275,6 +302,11 @@ std::optional<std::vector<Item>> list_items(Problems& problems, const Item& list
   }
   if (non_empty && list.node.size() == 0) {
     problems.add(list.mark, fmt::format("{} must list at least one {}", list.path, what));
+    return std::nullopt;
+  }
+  if (list.node.size() > most) {
+    problems.add(list.mark, fmt::format("{} has {} entries; at most {} are allowed", list.path,
+                                        list.node.size(), most));
     return std::nullopt;
   }
   std::vector<Item> items;

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/engine/limits.hpp"
 #include "sim/engine/parameters.hpp"
 #include "sim/scenario/diagnostics.hpp"
 
@@ -125,13 +126,19 @@ struct NumberRule {
   }
 };
 
+// The kinds of numbers a scenario gives, each bounded so that the engine computes with it
+// exactly and without overflow (sim/engine/limits.hpp).
 inline const NumberRule kProbability{0.0, true, 1.0, true, "a probability between 0 and 1"};
-inline const NumberRule kMoney{0.0, true, kInfinity, true, "an amount of money >= 0"};
-inline const NumberRule kPositive{0.0, false, kInfinity, true, "a number > 0"};
-inline const NumberRule kMultiplier{0.0, true, kInfinity, true, "a multiplier >= 0"};
-inline const NumberRule kWeight{0.0, true, kInfinity, true, "a weight >= 0"};
-inline const NumberRule kCustomerCount{0.0, true, kInfinity, true, "a number of customers >= 0"};
-inline const NumberRule kGrowth{-1.0, false, kInfinity, true, "an annual growth rate > -1"};
+inline const NumberRule kMoney{0.0, true, limits::kMoney, true,
+                               "an amount of money from 0 to 1e15"};
+inline const NumberRule kPositive{0.0, false, 1e15, true, "a number > 0 and at most 1e15"};
+inline const NumberRule kMultiplier{0.0, true, limits::kMultiplier, true,
+                                    "a multiplier from 0 to 1000"};
+inline const NumberRule kWeight{0.0, true, 1e6, true, "a weight from 0 to 1e6"};
+inline const NumberRule kCustomerCount{0.0, true, limits::kCustomersPerPeriod, true,
+                                       "a number of customers per period from 0 to 1e12"};
+inline const NumberRule kGrowth{-1.0, false, limits::kAnnualGrowth, true,
+                                "an annual growth rate above -1 and at most 1"};
 inline const NumberRule kAnnualRate{0.0, true, 1.0, true, "an annual rate between 0 and 1"};
 
 struct IntegerRule {
@@ -157,6 +164,10 @@ std::optional<std::uint64_t> read_integer(Problems& problems, const Item& item,
                                           const IntegerRule& rule);
 
 std::optional<std::string> read_string(Problems& problems, const Item& item);
+
+// A name (of a scenario, tier, policy, source): text of at most limits::kNameBytes bytes
+// without control characters, since names become folder and column names.
+std::optional<std::string> read_name(Problems& problems, const Item& item);
 
 template <typename E>
 using Choices = std::vector<std::pair<std::string, E>>;
@@ -278,6 +289,10 @@ class MapReader {
     const auto found = require(key, "text");
     return found ? read_string(problems_, *found) : std::nullopt;
   }
+  std::optional<std::string> required_name(std::string_view key) {
+    const auto found = require(key, "a name");
+    return found ? read_name(problems_, *found) : std::nullopt;
+  }
   std::string optional_string(std::string_view key, std::string fallback) {
     const auto found = item(key);
     if (!found) return fallback;
@@ -335,8 +350,10 @@ class MapReader {
 };
 
 // The elements of a list, each with its path `list[i]`; nullopt if it is not a list.
-std::optional<std::vector<Item>> list_items(Problems& problems, const Item& list,
-                                            std::string_view what, bool non_empty);
+// `most`: the longest list allowed (a longer one is reported, and not read).
+std::optional<std::vector<Item>> list_items(
+    Problems& problems, const Item& list, std::string_view what, bool non_empty,
+    std::size_t most = static_cast<std::size_t>(limits::kHorizon));
 
 // Reports a name that an earlier element of the same list already used.
 class UniqueNames {

@@ -322,7 +322,7 @@ TEST(FitReport, JsonHasEveryFigurePerTier) {
   const auto json = nlohmann::json::parse(fit_json(sample_fit()));
   ASSERT_EQ(json["tiers"].size(), 2u);
   const auto& regular = json["tiers"][0];
-  EXPECT_EQ(regular["name"], "regular");
+  EXPECT_EQ(regular["tier"], "regular");
   for (const char* key : {"churn", "concentration", "churn_se", "concentration_se", "alpha", "beta",
                           "log_likelihood"}) {
     ASSERT_TRUE(regular[key].is_number()) << key;

@@ -83,8 +83,9 @@ TEST(ScenarioErrors, UnknownKeySuggestsTheClosestAndListsAllowed) {
   EXPECT_THAT(all, ElementsAre("test.yaml:9:5: tiers[1] is missing required key 'churn' (a "
                                "probability between 0 and 1)",
                                "test.yaml:11:5: unknown key 'chrun' in tiers[1]; did you mean "
-                               "'churn'? (allowed: name, initial_customers, margin, "
-                               "cost_to_serve, churn, moves, margin_growth)"));
+                               "'churn'? (allowed: name, initial_customers, initial_tenure, "
+                               "margin, cost_to_serve, churn, moves, margin_growth, "
+                               "concentration)"));
 
   // At the top level, and without a suggestion when nothing is close.
   EXPECT_EQ(only_problem(edit("horizon: 24\n", "horizon: 24\nhorizn: 3\n")),

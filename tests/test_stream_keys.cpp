@@ -79,8 +79,10 @@ TEST(StreamKeys, ChangingTheHorizonLeavesTheEarlierPeriodsAlone) {
 TEST(StreamKeys, ChangingAHalfLifeLeavesTheTenuresBelowThePooledCellAlone) {
   // With a loyalty floor of 1 the half-life changes no churn probability, only which tenures
   // share the pooled last cell: from 8 half-lives on (8 or 16 periods here).
+  // The initial customers' tenure is given, so it does not follow the half-life.
   Scenario quick = two_separate_tiers();
   quick.loyalty = Loyalty{1.0, 1.0};
+  for (Tier& tier : quick.tiers) tier.initial_tenure = 20;
   Scenario slow = quick;
   slow.loyalty->half_life = 2.0;
   const RunResults a = run(quick), b = run(slow);

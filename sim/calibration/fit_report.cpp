@@ -30,7 +30,7 @@ Json table_json(const std::vector<PeriodFit>& table) {
 
 Json tier_json(const TierFit& tier) {
   const SbgEstimate& e = tier.estimate;
-  return Json{{"name", tier.name},
+  return Json{{"tier", tier.name},
               {"churn", e.churn},
               {"concentration", e.concentration},
               {"churn_se", e.churn_se},

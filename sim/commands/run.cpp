@@ -23,6 +23,20 @@ std::string reproducing_command(const std::string& file, std::uint64_t seed, std
   return fmt::format("tenure run {} --seed {} --paths {}", file, seed, worlds);
 }
 
+// How the model represented the scenario's churn heterogeneity, tier by tier.
+std::vector<TierClasses> churn_classes(const Scenario& scenario, const Model& model) {
+  std::vector<TierClasses> out;
+  if (!scenario.heterogeneity) return out;
+  for (int tier = 0; tier < model.tiers; ++tier) {
+    const ChurnClasses& classes = model.churn_classes[tier];
+    const Tier& t = scenario.tiers[tier];
+    out.push_back({t.name,
+                   t.concentration.value_or(scenario.heterogeneity->concentration.value_or(0)),
+                   model.classes, classes.method, classes.lifetime_error, classes.worst_error});
+  }
+  return out;
+}
+
 // Simulates the worlds asked for, or until the precision asked for; returns the precision
 // figures when one was asked for.
 std::optional<RunSummary::Precision> simulate(Simulation& simulation, const RunArguments& a,
@@ -54,15 +68,15 @@ int run_command(const RunArguments& a) {
   const RunResults& results = simulation.results();
   RunSummary summary = summarize_run(results);
   summary.precision = precision;
-  const ResultSet set =
-      run_result_set(out, scenario, results, summary,
-                     RunProvenance{reproducing_command(a.file, scenario.seed, results.paths())});
+  const RunContext context{reproducing_command(a.file, scenario.seed, results.paths()),
+                           churn_classes(scenario, model)};
+  const ResultSet set = run_result_set(out, scenario, results, summary, context);
   const auto previous_source = results_source(out);
   set.commit();
 
   if (a.chatter.json) std::cout << set.files().front().second;
   if (a.chatter.quiet || a.chatter.json) return kSuccess;
-  std::cout << text_report(scenario, results, summary);
+  std::cout << text_report(scenario, results, summary) << model_notes(scenario, context);
   std::cout << fmt::format("\nresults written to {}/ (open report.html in a browser)\n",
                            out.string());
   std::cout << replaced_note(previous_source, scenario.source_file, out);

@@ -52,7 +52,7 @@ struct Period {
   // A cell's draws are keyed by its tier, tenure and churn class, not by its index.
   Subject cell_subject(int segment, int tau) const {
     const Segment& s = m.segment[segment];
-    const bool pooled = tau == m.tenure_cells - 1;
+    const bool pooled = m.last_cell_pooled && tau == m.tenure_cells - 1;
     return {m.tier_id[s.tier], pooled ? kPooledTenure : static_cast<std::uint32_t>(tau),
             static_cast<std::uint32_t>(s.churn_class)};
   }
@@ -115,13 +115,13 @@ double weight_of(const std::vector<double>& weights, int tier) {
 
 // Adds n customers of a tier at tenure cell tau, split over the churn classes by their
 // shares (a multinomial; no draw without heterogeneity).
-void place(const Model& m, Workspace& w, RandomStream& rng, int tier, std::int64_t n, int tau) {
+void place(const Model& m, Workspace& w, RandomStream& rng, int tier, std::int64_t n, int tau,
+           const std::vector<double>& share) {
   if (n == 0) return;
   if (m.classes == 1) {
     w.state.counts[cell_index(m, tier, tau)] += n;
     return;
   }
-  const std::vector<double>& share = m.class_share[tier];
   const std::span<const double> first(share.data(), share.size() - 1);
   w.class_draw[share.size() - 1] = multinomial(rng, n, first, {w.class_draw.data(), first.size()});
   w.draws += first.size();
@@ -129,8 +129,8 @@ void place(const Model& m, Workspace& w, RandomStream& rng, int tier, std::int64
     w.state.counts[cell_index(m, tier * m.classes + c, tau)] += w.class_draw[c];
 }
 
-// Initial customers: tenure unknown, so they sit in the pooled last cell at the loyalty
-// floor; with churn classes they are split across classes at random.
+// Initial customers: each cohort in the cell of its tenure, split across the churn classes
+// at random by the shares of those who stayed that long.
 void start_path(const Model& m, const World& world, Workspace& w) {
   const Parameters& s = m.parameters;
   PathState& state = w.state;
@@ -141,10 +141,14 @@ void start_path(const Model& m, const World& world, Workspace& w) {
   state.counts = std::move(counts);
   state.next = std::move(next);
   std::fill(state.counts.begin(), state.counts.end(), 0);
-  for (int tier = 0; tier < m.tiers; ++tier) {
-    RandomStream rng(world.seed, world.index, Stream::churn_classes, 0, Subject{m.tier_id[tier]});
-    place(m, w, rng, tier, s.tiers[tier].initial_customers, m.tenure_cells - 1);
-  }
+  for (int tier = 0; tier < m.tiers; ++tier)
+    for (const Model::InitialCohort& cohort : m.initial[tier]) {
+      const bool pooled = m.last_cell_pooled && cohort.cell == m.tenure_cells - 1;
+      const Subject subject{m.tier_id[tier],
+                            pooled ? kPooledTenure : static_cast<std::uint32_t>(cohort.cell)};
+      RandomStream rng(world.seed, world.index, Stream::churn_classes, 0, subject);
+      place(m, w, rng, tier, cohort.customers, cohort.cell, cohort.class_share);
+    }
   for (int tier = 0; tier < m.tiers; ++tier)
     state.previous_revenue +=
         static_cast<double>(s.tiers[tier].initial_customers) * s.tiers[tier].margin;
@@ -267,7 +271,7 @@ void place_new_customers(Period& p) {
     const std::int64_t joining = w.tier_draw[tier] + w.tier_referred[tier];
     if (joining == 0) continue;
     RandomStream class_rng = p.stream(Stream::churn_classes, Subject{p.m.tier_id[tier]});
-    place(p.m, w, class_rng, tier, joining, 0);
+    place(p.m, w, class_rng, tier, joining, 0, p.m.class_share[tier]);
   }
 }
 
@@ -277,20 +281,16 @@ void place_new_customers(Period& p) {
 void earn_margins(Period& p) {
   const Model& m = p.m;
   Workspace& w = p.w;
-  const int last_cell = m.tenure_cells - 1;
   for (int tier = 0; tier < m.tiers; ++tier) {
     const std::vector<double>& growth = m.margin_growth_by_cell[tier];
-    const double initial_growth = m.initial_margin_growth[tier][p.ti()];
     double margin_units = 0.0;  // customers weighted by their margin growth
     std::int64_t n = 0;
     for (int c = 0; c < m.classes; ++c) {
       const std::int64_t* row = &w.state.counts[p.cell(tier * m.classes + c, 0)];
-      for (int tau = 0; tau < last_cell; ++tau) {
+      for (int tau = 0; tau < m.tenure_cells; ++tau) {
         n += row[tau];
         margin_units += static_cast<double>(row[tau]) * growth[tau];
       }
-      n += row[last_cell];
-      margin_units += static_cast<double>(row[last_cell]) * initial_growth;
     }
     w.tier_active[tier] = n;
     w.flows.active += n;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/engine/limits.hpp"
 #include "sim/engine/random.hpp"
 
 namespace tenure {
@@ -47,42 +48,8 @@ double uplift(double max_uplift, double scale, double spend) {
   return 1.0 - max_uplift * std::expm1(-spend / scale);
 }
 
-Quadrature beta_quadrature(double a, double b, int count) {
-  // Golub-Welsch: the nodes are the eigenvalues of the Jacobi matrix of the polynomials
-  // orthogonal under the Beta weight, the weights the squared first components of its
-  // eigenvectors. On [-1, 1] the Beta(a, b) weight is a Jacobi weight with
-  // alpha = b - 1, beta = a - 1 (p = (1 + x) / 2); the recurrence coefficients of the monic
-  // Jacobi polynomials are
-  //   diagonal   d_n = (beta^2 - alpha^2) / ((2n + s)(2n + s + 2)),   s = alpha + beta,
-  //              d_0 = (beta - alpha) / (s + 2),
-  //   off-diag.  e_n^2 = 4n (n + alpha)(n + beta)(n + s) / ((2n + s)^2 (2n + s + 1)(2n + s - 1)),
-  //              e_1^2 = 4 (1 + alpha)(1 + beta) / ((2 + s)^2 (3 + s))  (the n = 1 case with
-  //              the common factor (1 + s) cancelled, which is 0 / 0 when s = -1).
-  const double alpha = b - 1.0, beta = a - 1.0, sum = alpha + beta;
-  Eigen::MatrixXd jacobi = Eigen::MatrixXd::Zero(count, count);
-  for (int n = 0; n < count; ++n) {
-    const double two_n_s = 2.0 * n + sum;
-    jacobi(n, n) = n == 0 ? (beta - alpha) / (sum + 2.0)
-                          : (beta * beta - alpha * alpha) / (two_n_s * (two_n_s + 2.0));
-    if (n + 1 < count) {
-      const double m = n + 1.0, two_m_s = 2.0 * m + sum;
-      const double e2 =
-          m == 1.0 ? 4.0 * (1.0 + alpha) * (1.0 + beta) / ((2.0 + sum) * (2.0 + sum) * (3.0 + sum))
-                   : 4.0 * m * (m + alpha) * (m + beta) * (m + sum) /
-                         (two_m_s * two_m_s * (two_m_s + 1.0) * (two_m_s - 1.0));
-      jacobi(n, n + 1) = jacobi(n + 1, n) = std::sqrt(e2);
-    }
-  }
-  // Map [-1, 1] to [0, 1]: p = (1 + x) / 2.
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(
-      (jacobi + Eigen::MatrixXd::Identity(count, count)) / 2.0);
-  Quadrature q;
-  for (int c = 0; c < count; ++c) {
-    q.nodes.push_back(std::clamp(solver.eigenvalues()(c), 0.0, 1.0));
-    const double first = solver.eigenvectors()(0, c);
-    q.weights.push_back(first * first);
-  }
-  return q;
+int default_initial_tenure(const Parameters& s) {
+  return s.loyalty ? static_cast<int>(std::ceil(8.0 * s.loyalty->half_life)) : 0;
 }
 
 namespace {
@@ -148,6 +115,113 @@ LayoutMembers layout_members(const Parameters& s) {
   return members;
 }
 
+// The initial cohorts of a tier, by tenure (the default tenure for initial_customers).
+std::vector<TenureCohort> initial_cohorts(const Parameters& s, const Tier& tier) {
+  std::vector<TenureCohort> cohorts;
+  if (tier.initial_customers > 0)
+    cohorts.push_back(
+        {tier.initial_tenure.value_or(default_initial_tenure(s)), tier.initial_customers});
+  for (const TenureCohort& cohort : tier.cohorts)
+    if (cohort.customers > 0) cohorts.push_back(cohort);
+  return cohorts;
+}
+
+// Churn classes: each tier's churn as the mean of a Beta with its concentration, represented
+// by as many classes as the tolerance needs (the most any tier needs, for all tiers), or by
+// the Gauss rule of as many as the scenario says (which then holds whatever the horizon).
+void set_churn_classes(Model& m) {
+  const Parameters& s = m.parameters;
+  std::vector<ClassCriteria> criteria;
+  for (const Tier& tier : s.tiers) {
+    ClassCriteria c{m.rate, s.horizon, {}};
+    for (const TenureCohort& cohort : initial_cohorts(s, tier)) c.survived.push_back(cohort.tenure);
+    criteria.push_back(std::move(c));
+  }
+  const Heterogeneity h = s.heterogeneity.value_or(Heterogeneity{1, 1.0, 1.0});
+  auto concentration = [&](int tier) {
+    return s.tiers[tier].concentration ? *s.tiers[tier].concentration : h.concentration.value();
+  };
+  m.classes = h.classes;
+  if (m.classes == 0)
+    for (int tier = 0; tier < m.tiers; ++tier)
+      m.classes =
+          std::max(m.classes, classes_needed(s.tiers[tier].churn, concentration(tier),
+                                             criteria[tier], h.tolerance, limits::kChurnClasses));
+  m.classes = std::max(m.classes, 1);
+  m.segments = m.tiers * m.classes;
+  for (int tier = 0; tier < m.tiers; ++tier) {
+    ChurnClasses classes = s.heterogeneity
+                               ? churn_classes(s.tiers[tier].churn, concentration(tier), m.classes,
+                                               criteria[tier], h.tolerance, h.classes > 0)
+                               : ChurnClasses{{s.tiers[tier].churn}, {1.0}, "none"};
+    for (int c = 0; c < m.classes; ++c) m.segment.push_back({tier, c, classes.nodes[c]});
+    m.class_share.push_back(classes.shares);
+    m.churn_classes.push_back(std::move(classes));
+  }
+}
+
+// Tenure cells: one per period of tenure while the loyalty multiplier still changes (or, with
+// margin growth, for every tenure reachable within the horizon), and without margin growth
+// a last cell that pools the longer tenures at the floor. Initial cohorts whose tenure is
+// below the pooled one age through the cells from their tenure on.
+void set_tenure_cells(Model& m) {
+  const Parameters& s = m.parameters;
+  const bool margin_grows = std::any_of(s.tiers.begin(), s.tiers.end(),
+                                        [](const Tier& t) { return t.margin_growth != 0.0; });
+  const int changing = default_initial_tenure(s);  // 8 half-lives, or 0 without loyalty
+  int oldest_start = 0;  // the longest tenure an initial cohort starts with, below the pool
+  for (const Tier& tier : s.tiers)
+    for (const TenureCohort& cohort : initial_cohorts(s, tier))
+      if (margin_grows || cohort.tenure < changing)
+        oldest_start = std::max(oldest_start, cohort.tenure);
+  m.last_cell_pooled = !margin_grows;
+  m.tenure_cells =
+      (margin_grows ? oldest_start + s.horizon : std::min(changing, oldest_start + s.horizon)) + 1;
+  for (int tau = 0; tau < m.tenure_cells; ++tau) {
+    const bool pooled = m.last_cell_pooled && tau + 1 == m.tenure_cells;
+    m.loyalty_by_cell.push_back(!s.loyalty ? 1.0
+                                : pooled   ? s.loyalty->floor
+                                           : loyalty_multiplier(*s.loyalty, tau));
+  }
+  for (const Tier& tier : s.tiers) {
+    // Margin grows at an annual rate g: multiplier (1 + g)^(tenure / periods_per_year).
+    std::vector<double> by_cell;
+    for (int tau = 0; tau < m.tenure_cells; ++tau)
+      by_cell.push_back(
+          std::pow(1.0 + tier.margin_growth, double(tau) / periods_per_year(s.period)));
+    m.margin_growth_by_cell.push_back(std::move(by_cell));
+  }
+}
+
+// Each initial cohort's cell and class shares: the posterior after staying its tenure with
+// hazard p_c times the loyalty multiplier of each tenure it went through.
+void set_initial_cohorts(Model& m) {
+  const Parameters& s = m.parameters;
+  const auto loyalty = [&](int tau) {
+    return s.loyalty ? loyalty_multiplier(*s.loyalty, tau) : 1.0;
+  };
+  for (int tier = 0; tier < m.tiers; ++tier) {
+    std::vector<Model::InitialCohort> cohorts;
+    for (const TenureCohort& cohort : initial_cohorts(s, s.tiers[tier]))
+      cohorts.push_back({cohort.tenure, std::min(cohort.tenure, m.tenure_cells - 1),
+                         cohort.customers,
+                         survivor_shares(m.churn_classes[tier], cohort.tenure, loyalty)});
+    m.initial.push_back(std::move(cohorts));
+  }
+}
+
+void set_migration(Model& m) {
+  m.move_to.resize(m.tiers);
+  m.move_probability.resize(m.tiers);
+  m.move_is_upgrade.resize(m.tiers);
+  for (int tier = 0; tier < m.tiers; ++tier)
+    for (const Move& move : m.parameters.tiers[tier].moves) {
+      m.move_to[tier].push_back(move.to_tier);
+      m.move_probability[tier].push_back(move.probability);
+      m.move_is_upgrade[tier].push_back(move.to_tier < tier);
+    }
+}
+
 }  // namespace
 
 Model build_model(const Parameters& parameters) {
@@ -156,67 +230,17 @@ Model build_model(const Parameters& parameters) {
   const Parameters& s = m.parameters;
   m.horizon = s.horizon;
   m.tiers = static_cast<int>(s.tiers.size());
-  m.classes = s.heterogeneity ? s.heterogeneity->classes : 1;
-  m.segments = m.tiers * m.classes;
   m.rate = per_period_rate(s.discount_rate, s.period);
-
-  // Churn classes: the tier's churn as the mean of a Beta(a, b) with a + b = concentration,
-  // represented by its Gauss quadrature, so a cohort's survival E[(1 - p)^t] is exact for
-  // t up to 2 classes - 1 periods.
-  for (int tier = 0; tier < m.tiers; ++tier) {
-    const double churn = s.tiers[tier].churn;
-    Quadrature q{{churn}, {1.0}};
-    if (s.heterogeneity && churn > 0.0 && churn < 1.0)
-      q = beta_quadrature(churn * s.heterogeneity->concentration,
-                          (1.0 - churn) * s.heterogeneity->concentration, m.classes);
-    else if (s.heterogeneity)  // churn 0 or 1: no spread, every class the same
-      q = {std::vector<double>(m.classes, churn), std::vector<double>(m.classes, 1.0 / m.classes)};
-    for (int c = 0; c < m.classes; ++c) m.segment.push_back({tier, c, q.nodes[c]});
-    m.class_share.push_back(q.weights);
-  }
-
-  const int per_year = periods_per_year(s.period);
-  const bool margin_grows = std::any_of(s.tiers.begin(), s.tiers.end(),
-                                        [](const Tier& t) { return t.margin_growth != 0.0; });
-  // Tenure cells: one per period of tenure while the loyalty multiplier still changes, and
-  // one pooled last cell at the floor. Only tenures reachable within the horizon matter;
-  // with margin growth every reachable tenure keeps its own cell.
-  const int changing = s.loyalty ? static_cast<int>(std::ceil(8.0 * s.loyalty->half_life)) : 0;
-  m.tenure_cells = (margin_grows ? s.horizon : std::min(changing, s.horizon)) + 1;
-  for (int tau = 0; tau < m.tenure_cells; ++tau) {
-    const bool last = tau + 1 == m.tenure_cells;
-    m.loyalty_by_cell.push_back(!s.loyalty ? 1.0
-                                : last     ? s.loyalty->floor
-                                           : loyalty_multiplier(*s.loyalty, tau));
-  }
-  for (const Tier& tier : s.tiers) {
-    // Margin grows at an annual rate g: multiplier (1 + g)^(tenure / periods_per_year).
-    std::vector<double> by_cell, initial;
-    for (int tau = 0; tau < m.tenure_cells; ++tau)
-      by_cell.push_back(std::pow(1.0 + tier.margin_growth, double(tau) / per_year));
-    for (int t = 1; t <= s.horizon; ++t)
-      initial.push_back(std::pow(1.0 + tier.margin_growth, (t - 1.0) / per_year));
-    m.margin_growth_by_cell.push_back(std::move(by_cell));
-    m.initial_margin_growth.push_back(std::move(initial));
-  }
-
   for (int t = 1; t <= s.horizon; ++t) {
     m.discount_factor.push_back(std::pow(1.0 + m.rate, -t));
     // Annual growth compounds per period: the budget of period t is per_period * (1+g)^((t-1)/n).
-    m.base_budget.push_back(s.budget.per_period *
-                            std::pow(1.0 + s.budget.growth, (t - 1.0) / per_year));
+    m.base_budget.push_back(s.budget.per_period * std::pow(1.0 + s.budget.growth,
+                                                           (t - 1.0) / periods_per_year(s.period)));
   }
-
-  m.move_to.resize(m.tiers);
-  m.move_probability.resize(m.tiers);
-  m.move_is_upgrade.resize(m.tiers);
-  for (int tier = 0; tier < m.tiers; ++tier)
-    for (const Move& move : s.tiers[tier].moves) {
-      m.move_to[tier].push_back(move.to_tier);
-      m.move_probability[tier].push_back(move.probability);
-      m.move_is_upgrade[tier].push_back(move.to_tier < tier);
-    }
-
+  set_churn_classes(m);
+  set_tenure_cells(m);
+  set_initial_cohorts(m);
+  set_migration(m);
   m.equity_per_customer = equity_per_customer(m);
   m.policies = resolve_policies(s);
   m.layout = MetricLayout(layout_members(s));

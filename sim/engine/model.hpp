@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/churn_classes.hpp"
 #include "sim/engine/metrics.hpp"
 #include "sim/engine/parameters.hpp"
 
@@ -28,13 +29,9 @@ double per_period_rate(double annual_rate, PeriodUnit unit);
 // Rate multiplier of a saturating response: 1 + max_uplift * (1 - exp(-spend / scale)).
 double uplift(double max_uplift, double scale, double spend);
 
-// Gauss quadrature for a Beta(a, b) distribution on [0, 1]: `count` nodes and weights
-// (summing to 1) such that sum_c weight_c g(node_c) = E[g(p)] exactly for every polynomial g
-// of degree up to 2 count - 1. Nodes in increasing order.
-struct Quadrature {
-  std::vector<double> nodes, weights;
-};
-Quadrature beta_quadrature(double a, double b, int count);
+// The tenure initial customers have when the scenario gives none: long-standing, at the
+// loyalty floor (8 half-lives) with loyalty; new (0) without.
+int default_initial_tenure(const Parameters& parameters);
 
 // A policy resolved period by period: which of its steps applies in each period.
 struct PolicyPlan {
@@ -59,21 +56,33 @@ struct Model {
   int tiers = 0;
   int classes = 1;
   int segments = 0;      // tiers * classes; segment index = tier * classes + class
-  int tenure_cells = 1;  // tenures 0 .. tenure_cells - 1; the last cell pools all longer tenures
-  double rate = 0.0;     // per-period discount rate
+  int tenure_cells = 1;  // a cell per tenure 0 .. tenure_cells - 1
+  // Whether the last cell pools every tenure from it on (at the loyalty floor, where churn
+  // no longer changes with tenure); without margin growth it does.
+  bool last_cell_pooled = true;
+  double rate = 0.0;  // per-period discount rate
 
   std::vector<Segment> segment;
   // Stable ids of the tiers and intermediary sources (from their names): random streams are
   // keyed by them, so a draw does not depend on where a tier is listed.
   std::vector<std::uint64_t> tier_id, source_id;
-  std::vector<std::vector<double>> class_share;  // [tier][class]: share of customers
+  std::vector<ChurnClasses> churn_classes;       // [tier]: nodes, shares and their errors
+  std::vector<std::vector<double>> class_share;  // [tier][class]: share of new customers
   std::vector<double> loyalty_by_cell;           // churn multiplier for each tenure cell
-  // Margin multiplier (growth with tenure) per [tier][tenure cell]. With margin growth every
-  // reachable tenure has its own cell and the last cell holds only the initial customers,
-  // whose margin grows from period 1 on: see initial_margin_growth.
+  // Margin multiplier (growth with tenure) per [tier][tenure cell]; with margin growth every
+  // tenure reachable within the horizon has its own cell.
   std::vector<std::vector<double>> margin_growth_by_cell;
-  std::vector<std::vector<double>> initial_margin_growth;  // [tier][t - 1]
-  std::vector<double> discount_factor;                     // (1 + rate)^-t, index t - 1
+  std::vector<double> discount_factor;  // (1 + rate)^-t, index t - 1
+
+  // The customers a tier starts with, by tenure: their cell, and their shares of the churn
+  // classes (those who have already stayed `tenure` periods are the less flighty).
+  struct InitialCohort {
+    int tenure = 0;
+    int cell = 0;
+    std::int64_t customers = 0;
+    std::vector<double> class_share;
+  };
+  std::vector<std::vector<InitialCohort>> initial;  // [tier]
   std::vector<double> base_budget;  // fixed budget of period t (with growth), index t - 1
 
   // Migration of tier k: destinations and probabilities, the rest stay.

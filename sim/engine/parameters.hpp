@@ -53,14 +53,25 @@ struct Move {
   double probability = 0.0;  // per period, among survivors of churn
 };
 
+// Customers a tier starts with who have been customers for `tenure` periods.
+struct TenureCohort {
+  int tenure = 0;
+  std::int64_t customers = 0;
+};
+
 struct Tier {
   std::string name;
-  std::int64_t initial_customers = 0;
-  double margin = 0.0;         // per customer per period
-  double cost_to_serve = 0.0;  // per customer per period
-  double churn = 0.0;          // base churn probability per period
-  std::vector<Move> moves;     // migration to other tiers
+  std::int64_t initial_customers = 0;  // customers at the start, of tenure `initial_tenure`
+  double margin = 0.0;                 // per customer per period, at tenure 0
+  double cost_to_serve = 0.0;          // per customer per period
+  double churn = 0.0;                  // base churn probability per period (its mean)
+  std::vector<Move> moves;             // migration to other tiers
   double margin_growth = 0.0;  // annual growth of margin with tenure (long-standing buy more)
+  // The tenure of initial_customers; none: long-standing, at the loyalty floor (8
+  // half-lives) with loyalty, new (0) without.
+  std::optional<int> initial_tenure = std::nullopt;
+  std::vector<TenureCohort> cohorts = {};              // more initial customers, by tenure
+  std::optional<double> concentration = std::nullopt;  // heterogeneity's, for this tier
 };
 
 // Tenure effect on churn: floor + (1 - floor) * 0.5^(tenure / half_life).
@@ -176,10 +187,11 @@ struct Intermediary {
 };
 
 // Churn propensity varying within each tier: Beta with the tier's churn as mean and
-// a + b = concentration, represented by `classes` groups (Gauss quadrature nodes).
+// a + b = concentration (a tier's own, or this default), represented by churn classes.
 struct Heterogeneity {
-  int classes = 5;
-  double concentration = 10.0;
+  int classes = 0;  // 0: as many as the tolerance needs (`classes: auto`)
+  std::optional<double> concentration = 10.0;  // none: every tier gives its own
+  double tolerance = 0.001;  // relative error allowed in a cohort's discounted lifetime
 };
 
 // Everything the engine is told: the business, its market and environment, and the

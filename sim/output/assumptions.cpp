@@ -47,8 +47,10 @@ void add_tiers(const Scenario& s, std::vector<AssumptionRow>& rows) {
                                 percent(s.loyalty->floor), s.loyalty->half_life, unit)});
   if (s.heterogeneity)
     rows.push_back({"Tiers", "heterogeneity",
-                    fmt::format("churn varies within tiers (concentration {})",
-                                s.heterogeneity->concentration)});
+                    s.heterogeneity->concentration
+                        ? fmt::format("churn varies within tiers (concentration {})",
+                                      *s.heterogeneity->concentration)
+                        : std::string("churn varies within tiers (each tier's concentration)")});
 }
 
 void add_marketing(const Scenario& s, std::vector<AssumptionRow>& rows) {

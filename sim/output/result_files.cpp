@@ -41,13 +41,27 @@ nlohmann::ordered_json to_json(const Histogram& h) {
 }
 
 nlohmann::ordered_json run_json(const Scenario& scenario, const RunResults& r,
-                                const RunProvenance& provenance) {
+                                const RunContext& context) {
   nlohmann::ordered_json run;
   run["version"] = TENURE_VERSION;
-  run["command"] = provenance.command;
+  run["command"] = context.command;
   run["seed"] = scenario.seed;
   run["worlds"] = r.paths();
   return run;
+}
+
+nlohmann::ordered_json heterogeneity_json(const Scenario& scenario, const RunContext& context) {
+  nlohmann::ordered_json j;
+  j["tolerance"] = scenario.heterogeneity->tolerance;
+  j["classes"] = context.churn_classes.empty() ? 1 : context.churn_classes.front().classes;
+  j["tiers"] = nlohmann::ordered_json::array();
+  for (const TierClasses& tier : context.churn_classes)
+    j["tiers"].push_back({{"tier", tier.tier},
+                          {"concentration", tier.concentration},
+                          {"method", tier.method},
+                          {"lifetime_error", tier.lifetime_error},
+                          {"worst_error", tier.worst_error}});
+  return j;
 }
 
 nlohmann::ordered_json assumptions_json(const Scenario& scenario) {
@@ -60,17 +74,18 @@ nlohmann::ordered_json assumptions_json(const Scenario& scenario) {
 }  // namespace
 
 std::string summary_json(const Scenario& scenario, const RunResults& r, const RunSummary& s,
-                         const RunProvenance& provenance) {
+                         const RunContext& context) {
   nlohmann::ordered_json j;
   j["scenario"] = scenario.name;
   j["description"] = scenario.description;
   j["source_file"] = scenario.source_file;
-  j["run"] = run_json(scenario, r, provenance);
+  j["run"] = run_json(scenario, r, context);
   j["paths"] = r.paths();
   j["seed"] = scenario.seed;
   j["horizon"] = scenario.horizon;
   j["period"] = to_string(scenario.period);
   j["discount_rate"] = scenario.discount_rate;
+  if (scenario.heterogeneity) j["heterogeneity"] = heterogeneity_json(scenario, context);
   if (s.precision) {
     nlohmann::ordered_json precision;
     precision["npv_ci95_half_width_target"] = s.precision->target;
@@ -152,9 +167,9 @@ std::string periods_csv(const RunResults& r, const RunSummary& s) {
 
 ResultSet run_result_set(const std::filesystem::path& folder, const Scenario& scenario,
                          const RunResults& results, const RunSummary& summary,
-                         const RunProvenance& provenance) {
+                         const RunContext& context) {
   ResultSet set(folder);
-  set.add("summary.json", summary_json(scenario, results, summary, provenance));
+  set.add("summary.json", summary_json(scenario, results, summary, context));
   set.add("summary.csv", summary_csv(results, summary));
   set.add("periods.csv", periods_csv(results, summary));
   ReportInputs inputs;

@@ -14,13 +14,25 @@
 
 namespace tenure {
 
-// How a run was made, for reproducing it.
-struct RunProvenance {
-  std::string command;  // the command line that reproduces the results
+// How one tier's churn heterogeneity was represented (classes, and the error that left).
+struct TierClasses {
+  std::string tier;
+  double concentration = 0.0;
+  int classes = 1;
+  std::string method;           // "gauss", "lifetime-weighted" or "none"
+  double lifetime_error = 0.0;  // relative error of a new cohort's discounted lifetime
+  double worst_error = 0.0;     // the largest over every criterion
+};
+
+// What the result files say besides the statistics: how the run was made, and how the model
+// represented the scenario.
+struct RunContext {
+  std::string command;                     // the command line that reproduces the results
+  std::vector<TierClasses> churn_classes;  // with heterogeneity, per tier
 };
 
 std::string summary_json(const Scenario& scenario, const RunResults& results,
-                         const RunSummary& summary, const RunProvenance& record);
+                         const RunSummary& summary, const RunContext& record);
 std::string summary_csv(const RunResults& results, const RunSummary& summary);
 std::string periods_csv(const RunResults& results, const RunSummary& summary);
 
@@ -28,6 +40,6 @@ std::string periods_csv(const RunResults& results, const RunSummary& summary);
 // report.html. Nothing is written until the set is committed.
 ResultSet run_result_set(const std::filesystem::path& folder, const Scenario& scenario,
                          const RunResults& results, const RunSummary& summary,
-                         const RunProvenance& record);
+                         const RunContext& record);
 
 }  // namespace tenure

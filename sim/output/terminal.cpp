@@ -134,6 +134,20 @@ std::string best_policies(const RunResults& r, const RunSummary& s) {
 
 }  // namespace
 
+std::string model_notes(const Scenario& scenario, const RunContext& context) {
+  if (!scenario.heterogeneity) return "";
+  std::string out;
+  for (const TierClasses& tier : context.churn_classes)
+    if (tier.worst_error > scenario.heterogeneity->tolerance)
+      out += fmt::format(
+          "note: {} churn classes represent tier {}'s churn to within {:.2g}% (a new cohort's "
+          "discounted lifetime: {:.2g}%), more than the tolerance of {:.2g}%{}\n",
+          tier.classes, tier.tier, 100 * tier.worst_error, 100 * tier.lifetime_error,
+          100 * scenario.heterogeneity->tolerance,
+          scenario.heterogeneity->classes > 0 ? "; use classes: auto" : "");
+  return out;
+}
+
 std::string text_report(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
   return heading(scenario, r, s) + '\n' + ranked_table(r, s) + means_table(r, s) +
          undefined_notes(r, s) + best_policies(r, s);

@@ -13,7 +13,9 @@ const std::vector<KeyTable>& key_tables() {
         "retention", "policies",       "shocks",       "market", "service",       "word_of_mouth",
         "referrals", "intermediaries", "heterogeneity"}},
       {"tiers",
-       {"name", "initial_customers", "margin", "cost_to_serve", "churn", "moves", "margin_growth"}},
+       {"name", "initial_customers", "initial_tenure", "margin", "cost_to_serve", "churn", "moves",
+        "margin_growth", "concentration"}},
+      {"tiers.initial_customers", {"tenure", "customers"}},
       {"loyalty", {"floor", "half_life"}},
       {"budget", {"per_period", "growth", "share_of_revenue"}},
       {"acquisition", {"response", "new_customer_mix", "adstock"}},
@@ -33,7 +35,7 @@ const std::vector<KeyTable>& key_tables() {
       {"word_of_mouth", {"reach", "trust", "decay"}},
       {"referrals", {"rate", "conversion", "reward", "program"}},
       {"intermediaries", {"name", "prospects", "conversion", "commission"}},
-      {"heterogeneity", {"classes", "concentration"}},
+      {"heterogeneity", {"classes", "concentration", "tolerance"}},
   };
   return tables;
 }

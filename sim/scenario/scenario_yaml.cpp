@@ -17,22 +17,33 @@ namespace reader {
 namespace {
 
 // What the sections cannot see alone: the customers of all tiers together, and the cells a
-// world needs (tiers x churn classes x tenure cells, at most horizon + 1 of them).
+// world needs: tiers x churn classes (20 with classes: auto) x tenure cells (at most the
+// horizon plus the longest initial tenure, plus 1).
 void check_sizes(Problems& problems, MapReader& top, const Scenario& s) {
   double customers = 0.0;
-  for (const Tier& tier : s.tiers) customers += static_cast<double>(tier.initial_customers);
+  int oldest = 0;
+  for (const Tier& tier : s.tiers) {
+    customers += static_cast<double>(tier.initial_customers);
+    oldest = std::max(oldest, tier.initial_tenure.value_or(0));
+    for (const TenureCohort& cohort : tier.cohorts) {
+      customers += static_cast<double>(cohort.customers);
+      oldest = std::max(oldest, cohort.tenure);
+    }
+  }
   if (customers > limits::kCustomers)
     problems.add(top.key_mark("tiers"),
                  fmt::format("the tiers start with {:.4g} customers in all; a world can count at "
                              "most 1e15 exactly",
                              customers));
-  const double classes = s.heterogeneity ? s.heterogeneity->classes : 1;
-  const double cells = static_cast<double>(s.tiers.size()) * classes * (s.horizon + 1.0);
+  const double classes = !s.heterogeneity                ? 1
+                         : s.heterogeneity->classes == 0 ? limits::kChurnClasses
+                                                         : s.heterogeneity->classes;
+  const double cells = static_cast<double>(s.tiers.size()) * classes * (s.horizon + oldest + 1.0);
   if (cells > static_cast<double>(limits::kCells))
     problems.add(top.key_mark("horizon"),
-                 fmt::format("the scenario needs {:.4g} cells per world (tiers x churn classes x "
-                             "(horizon + 1)); at most {:.4g} can be simulated: fewer tiers, "
-                             "classes or periods",
+                 fmt::format("the scenario needs up to {:.4g} cells per world (tiers x churn "
+                             "classes x (horizon + longest initial tenure + 1)); at most {:.4g} "
+                             "can be simulated: fewer tiers, classes or periods",
                              cells, static_cast<double>(limits::kCells)));
 }
 
@@ -75,7 +86,7 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
   s.word_of_mouth = read_word_of_mouth(problems, top);
   s.referrals = read_referrals(problems, top, tiers);
   s.intermediaries = read_intermediaries(problems, top);
-  s.heterogeneity = read_heterogeneity(problems, top);
+  s.heterogeneity = read_heterogeneity(problems, top, s.tiers);
   const PolicyContext context{tiers,
                               top.has("acquisition"),
                               top.has("retention"),

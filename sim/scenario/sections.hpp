@@ -15,6 +15,7 @@ namespace tenure::reader {
 inline constexpr double kMixTolerance = 1e-9;     // new_customer_mix must sum to 1 within this
 inline constexpr double kShareTolerance = 1e-12;  // shares and move probabilities: sum <= 1 + this
 inline constexpr std::uint64_t kMaxHorizon = limits::kHorizon;
+inline const NumberRule kConcentration{0.0, false, 1e6, true, "a number > 0 and at most 1e6"};
 
 // The keys each map of the format allows, by section. docs/scenario-format.md documents
 // each section in a table of exactly these keys (a test holds the two together).
@@ -76,7 +77,9 @@ TierNames read_tiers(Problems& problems, MapReader& top, Scenario& s);
 
 std::optional<Loyalty> read_loyalty(Problems& problems, MapReader& top);
 
-std::optional<Heterogeneity> read_heterogeneity(Problems& problems, MapReader& top);
+// Needs the tiers, whose own concentrations it completes.
+std::optional<Heterogeneity> read_heterogeneity(Problems& problems, MapReader& top,
+                                                const std::vector<Tier>& tiers);
 
 Budget read_budget(Problems& problems, MapReader& top);
 

@@ -28,7 +28,7 @@ struct TierClasses {
 // represented the scenario.
 struct RunContext {
   std::string command;                     // the command line that reproduces the results
-  std::vector<TierClasses> churn_classes;  // with heterogeneity, per tier
+  std::vector<TierClasses> churn_classes = {};  // with heterogeneity, per tier
 };
 
 std::string summary_json(const Scenario& scenario, const RunResults& results,

@@ -55,7 +55,8 @@ def _construct_marked_map(loader, node):
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise ScenarioError(f"{_where(loader.name, key_node.start_mark)}: duplicate key '{key}'")
+            where = _where(loader.name, key_node.start_mark)
+            raise ScenarioError(f"{where}: duplicate key '{key}'")
         result[key] = loader.construct_object(value_node, deep=True)
         result.value_marks[key] = value_node.start_mark
     return result
@@ -113,8 +114,8 @@ class Reader:
                 return math.nan  # the missing key was reported by map()
             return default
         value = node[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or not low <= value <= high:
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not (is_number and math.isfinite(value) and low <= value <= high):
             self.fail(node.value_marks[key],
                       f"{_key_path(where, key)} must be a number from {low} to {high}, "
                       f"got {value!r}")
@@ -302,7 +303,8 @@ def read_scenario(path):
         policies=policies)
     if names and abs(sum(mix) - 1.0) > 1e-9:
         r.fail(acquisition.value_marks.get("new_customer_mix"),
-               f"acquisition.new_customer_mix: the shares add up to {sum(mix)}; they must add up to 1")
+               f"acquisition.new_customer_mix: the shares add up to {sum(mix)}; they must add "
+               f"up to 1")
     if r.problems:
         raise ScenarioError("\n".join(r.problems))
     return scenario

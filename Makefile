@@ -12,7 +12,7 @@ PACKAGES := build-essential cmake pkg-config libeigen3-dev libtbb-dev libyaml-cp
             librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev
 TEST_PACKAGES := chromium
 
-.PHONY: all setup setup-test configure build run test bench golden screenshots format clean
+.PHONY: all setup setup-test configure build run test bench bench-compare golden screenshots format clean
 
 all: build
 
@@ -44,6 +44,13 @@ test: setup-test build
 
 bench: build
 	./$(BUILD_DIR)/tenure_bench --benchmark_min_time=0.2
+
+# The program against a NumPy implementation of the same model (bench/README.md): means
+# checked to agree, wall and CPU times compared. RUNS rounds, alternately.
+RUNS ?= 5
+bench-compare: build
+	@scripts/install-packages.sh python3-numpy python3-yaml
+	/usr/bin/python3 bench/compare.py --runs $(RUNS) --program $(BUILD_DIR)/tenure
 
 # Regenerates tests/golden/ (only in a commit that means to change the numbers).
 golden: build

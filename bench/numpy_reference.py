@@ -362,7 +362,7 @@ def loyalty_by_cell(sc):
     """Churn multiplier per tenure cell: loyalty(tau) = floor + (1 - floor) 0.5^(tau / half_life)
     for tenures 0, 1, ... while it still changes (up to 8 half-lives) and can be reached within
     the horizon, then one pooled last cell exactly at the floor, which also holds the initial
-    customers (their tenure is unknown and taken as long)."""
+    customers (long-standing: 8 half-lives, at the floor)."""
     changing = 0 if math.isinf(sc.loyalty_half_life) else math.ceil(8.0 * sc.loyalty_half_life)
     tau = np.arange(min(changing, sc.horizon) + 1, dtype=float)
     multiplier = sc.loyalty_floor + (1.0 - sc.loyalty_floor) * np.exp2(-tau / sc.loyalty_half_life)
@@ -401,12 +401,27 @@ def equity_per_customer(sc, nodes):
 # --- One period's steps, for all worlds at once -----------------------------------------------
 
 
-def initial_counts(sc, shares, cells, worlds, rng):
+def survivor_shares(sc, nodes, shares):
+    """The class shares of the initial customers, who are long-standing: taken to have stayed
+    8 loyalty half-lives, so each class's share is its weight times the chance of staying that
+    long, prod_s (1 - min(1, p_c loyalty(s))), normalised (Bayes on the classes)."""
+    tenure = math.ceil(8.0 * sc.loyalty_half_life) if not math.isinf(sc.loyalty_half_life) else 0
+    s = np.arange(tenure, dtype=float)
+    loyalty = sc.loyalty_floor + (1.0 - sc.loyalty_floor) * np.exp2(-s / sc.loyalty_half_life)
+    log_shares = np.log(shares) + np.log1p(
+        -np.minimum(1.0, nodes[:, :, None] * loyalty[None, None, :])).sum(axis=2)
+    weights = np.exp(log_shares - log_shares.max(axis=1, keepdims=True))
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
+def initial_counts(sc, nodes, shares, cells, worlds, rng):
     """Counts [world, tier, class, tenure cell] at the start: each tier's initial customers in
-    the pooled last cell, split over churn classes at random by the class shares."""
+    the pooled last cell at the loyalty floor, split over churn classes at random by the
+    shares of survivors of that long a tenure."""
     counts = np.zeros((worlds, len(sc.churn), sc.classes, cells), dtype=np.int64)
+    initial_shares = survivor_shares(sc, nodes, shares)
     for k, n in enumerate(sc.initial_customers):
-        counts[:, k, :, -1] = rng.multinomial(n, shares[k], size=worlds)
+        counts[:, k, :, -1] = rng.multinomial(n, initial_shares[k], size=worlds)
     return counts
 
 
@@ -476,7 +491,7 @@ def simulate_policy(sc, policy, worlds, rng):
     nodes, shares = churn_classes(sc)
     loyalty = loyalty_by_cell(sc)
     rate = per_period_rate(sc)
-    counts = initial_counts(sc, shares, len(loyalty), worlds, rng)
+    counts = initial_counts(sc, nodes, shares, len(loyalty), worlds, rng)
     npv = np.zeros(worlds)
     profit = np.zeros(worlds)
     for t in range(1, sc.horizon + 1):

@@ -36,6 +36,8 @@ void add_run(CLI::App& app, tenure::RunArguments& a) {
   run->add_option("--threads", a.threads, "Worker threads (default: all cores)")
       ->check(whole_number(1, 1024));
   run->add_option("--out", a.out, "Results folder (default: results/<scenario name>)");
+  run->add_flag("--worlds", a.worlds,
+                "Also write worlds.csv: every world and policy, its drawn inputs and its metrics");
   run->add_option("--precision", a.precision,
                   "Run until every policy's mean NPV is known to +/- this amount (95% CI); "
                   "--paths (or the file's paths) is then the cap")
@@ -53,6 +55,33 @@ void add_fit(CLI::App& app, tenure::FitArguments& a) {
   add_chatter(fit, a.chatter);
 }
 
+void add_stress(CLI::App& app, tenure::StressArguments& a) {
+  CLI::App* stress = app.add_subcommand(
+      "stress", "Reverse stress test: the multiplier at which a risk figure crosses a limit");
+  stress->add_option("file", a.file, "Scenario YAML file")->required();
+  stress
+      ->add_option("--vary", a.vary,
+                   "What to multiply: budget, churn, acquisition, margin, costs (over the whole "
+                   "horizon, on top of the scenario's shocks), or SHOCK.KEY of a named shock")
+      ->required();
+  stress
+      ->add_option("--metric", a.metric,
+                   "The figure: a statistic (prob_negative, p05, mean, es05, var95...) of npv, "
+                   "or METRIC.STATISTIC")
+      ->required();
+  stress->add_option("--limit", a.limit, "The value the figure must reach")->required();
+  stress->add_option("--policy", a.policy, "The policy (default: the first)");
+  stress->add_option("--range", a.range, "Multipliers searched, LOW:HIGH (default 0.5:2)");
+  stress->add_option("--paths", a.paths, "Worlds per multiplier (default: the file's paths)")
+      ->check(whole_number(1, 100'000'000));
+  stress->add_option("--seed", a.seed, "Random seed (overrides the file's seed)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  stress->add_option("--threads", a.threads, "Worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
+  stress->add_option("--out", a.out, "Results folder (default: results/<scenario name>-stress)");
+  add_chatter(stress, a.chatter);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,6 +96,8 @@ int main(int argc, char** argv) {
       ->required();
   tenure::FitArguments fit;
   add_fit(app, fit);
+  tenure::StressArguments stress;
+  add_stress(app, stress);
   app.add_subcommand("report", "Rebuild report.html from a results folder")
       ->add_option("folder", report_folder, "Results folder")
       ->required();
@@ -82,6 +113,7 @@ int main(int argc, char** argv) {
     if (command == "validate") return tenure::validate_command(validate_file);
     if (command == "fit") return tenure::fit_command(fit);
     if (command == "report") return tenure::report_command(report_folder);
+    if (command == "stress") return tenure::stress_command(stress);
     return tenure::run_command(run);
   });
 }

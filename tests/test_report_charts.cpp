@@ -147,7 +147,7 @@ TEST(ReportCharts, HeatMapCellsMeetHalfwayBetweenGridPoints) {
 }
 
 TEST(ReportCharts, StressMarksLimitThresholdAndItsInterval) {
-  const StressResult& s = *full().stress;
+  const StressFile& s = *full().stress;
   const Spec spec = *stress_chart(s);
   ASSERT_EQ(spec.at("data").at("values").size(), s.curve.size());
   EXPECT_EQ(spec.at("data").at("values")[3].at("value"), *s.curve[3].value);

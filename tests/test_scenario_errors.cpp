@@ -92,7 +92,8 @@ TEST(ScenarioErrors, UnknownKeySuggestsTheClosestAndListsAllowed) {
             "test.yaml:3:1: unknown key 'horizn' at the top level; did you mean 'horizon'? "
             "(allowed: name, description, horizon, period, discount_rate, paths, seed, tiers, "
             "loyalty, budget, fixed_costs, acquisition, retention, policies, shocks, market, "
-            "service, word_of_mouth, referrals, intermediaries, heterogeneity)");
+            "service, word_of_mouth, referrals, intermediaries, heterogeneity, correlations, "
+            "regimes, risk)");
   EXPECT_THAT(only_problem(edit("horizon: 24\n", "horizon: 24\nzzz: 3\n")),
               AllOf(StartsWith("test.yaml:3:1: unknown key 'zzz' at the top level (allowed: "),
                     Not(HasSubstr("did you mean"))));

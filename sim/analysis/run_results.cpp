@@ -6,26 +6,26 @@
 namespace tenure {
 
 RunResults::RunResults(std::vector<std::string> policies, std::vector<std::string> metrics,
-                       std::vector<std::string> series, int horizon)
+                       std::vector<std::string> series, int horizon,
+                       std::vector<std::string> inputs)
     : policies_(std::move(policies)),
       metrics_(std::move(metrics)),
       series_(std::move(series)),
+      inputs_(std::move(inputs)),
       horizon_(horizon),
       metric_values_(policies_.size() * metrics_.size()),
-      series_values_(policies_.size() * series_.size() * horizon) {}
+      series_values_(policies_.size() * series_.size() * horizon),
+      input_values_(inputs_.size()) {}
 
 void RunResults::grow_to(std::int64_t paths) {
   if (paths <= paths_) return;
   const auto size = static_cast<std::size_t>(paths);
   // Exactly the room asked for: a run to a precision asks block by block.
-  for (auto& values : metric_values_) {
-    values.reserve(size);
-    values.resize(size);
-  }
-  for (auto& values : series_values_) {
-    values.reserve(size);
-    values.resize(size);
-  }
+  for (auto* table : {&metric_values_, &series_values_, &input_values_})
+    for (auto& values : *table) {
+      values.reserve(size);
+      values.resize(size);
+    }
   paths_ = paths;
 }
 

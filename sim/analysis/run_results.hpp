@@ -15,11 +15,13 @@ namespace tenure {
 class RunResults {
  public:
   RunResults(std::vector<std::string> policies, std::vector<std::string> metrics,
-             std::vector<std::string> series, int horizon);
+             std::vector<std::string> series, int horizon, std::vector<std::string> inputs = {});
 
   const std::vector<std::string>& policies() const { return policies_; }
   const std::vector<std::string>& metrics() const { return metrics_; }
   const std::vector<std::string>& series() const { return series_; }
+  // The uncertain inputs, drawn once per world (the same for every policy).
+  const std::vector<std::string>& inputs() const { return inputs_; }
   std::int64_t paths() const { return paths_; }
   int horizon() const { return horizon_; }
   std::uint64_t draws = 0;  // sampler calls over the whole run
@@ -35,13 +37,16 @@ class RunResults {
   std::size_t metric_index(const std::string& name) const;
   std::span<double> series(std::size_t policy, std::size_t series, int period);
   std::span<const double> series(std::size_t policy, std::size_t series, int period) const;
+  std::span<double> input(std::size_t input) { return input_values_[input]; }
+  std::span<const double> input(std::size_t input) const { return input_values_[input]; }
 
  private:
-  std::vector<std::string> policies_, metrics_, series_;
+  std::vector<std::string> policies_, metrics_, series_, inputs_;
   std::int64_t paths_ = 0;
   int horizon_;
   std::vector<std::vector<double>> metric_values_;  // [policy][metric] -> per world
   std::vector<std::vector<double>> series_values_;  // [policy][series][period] -> per world
+  std::vector<std::vector<double>> input_values_;   // [input] -> per world
 };
 
 }  // namespace tenure

@@ -36,7 +36,7 @@ constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
 
 // A summary with every figure undefined (its counts kept).
 Summary undefined(Summary s) {
-  s.mean = s.sd = s.se = s.ci95_low = s.ci95_high = s.es05 = s.prob_negative = kUndefined;
+  s.mean = s.sd = s.se = s.ci95_low = s.ci95_high = s.es05 = s.es01 = s.prob_negative = kUndefined;
   s.quantiles.fill(kUndefined);
   return s;
 }
@@ -48,6 +48,15 @@ double quantile_sorted(std::span<const double> sorted, double q) {
   const auto below = static_cast<std::size_t>(std::floor(h));
   const std::size_t above = std::min(below + 1, sorted.size() - 1);
   return sorted[below] + (h - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
+double expected_shortfall_sorted(std::span<const double> sorted, double level) {
+  if (sorted.empty()) return kUndefined;
+  const auto tail = std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::ceil(level * static_cast<double>(sorted.size()))));
+  double tail_sum = 0.0;
+  for (std::size_t i = 0; i < tail; ++i) tail_sum += sorted[i];
+  return tail_sum / static_cast<double>(tail);
 }
 
 Summary summarize(std::span<const double> samples) {
@@ -68,12 +77,8 @@ Summary summarize(std::span<const double> samples) {
   for (std::size_t k = 0; k < kQuantileLevels.size(); ++k)
     s.quantiles[k] = quantile_sorted(sorted, kQuantileLevels[k]);
 
-  // Expected shortfall at 5%: the mean of the ceil(5% n) lowest values (at least one).
-  const auto tail = std::max<std::size_t>(
-      1, static_cast<std::size_t>(std::ceil(0.05 * static_cast<double>(sorted.size()))));
-  double tail_sum = 0.0;
-  for (std::size_t i = 0; i < tail; ++i) tail_sum += sorted[i];
-  s.es05 = tail_sum / static_cast<double>(tail);
+  s.es05 = expected_shortfall_sorted(sorted, 0.05);
+  s.es01 = expected_shortfall_sorted(sorted, 0.01);
 
   const auto negative = std::lower_bound(sorted.begin(), sorted.end(), 0.0) - sorted.begin();
   s.prob_negative = static_cast<double>(negative) / static_cast<double>(sorted.size());

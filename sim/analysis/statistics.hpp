@@ -25,8 +25,17 @@ struct Summary {
   double ci95_high = 0.0;
   std::array<double, kQuantileLevels.size()> quantiles{};  // at kQuantileLevels
   double es05 = 0.0;           // expected shortfall: mean of the worst (lowest) 5% of values
+  double es01 = 0.0;           // the same of the worst 1%
   double prob_negative = 0.0;  // share of values below zero
+
+  // Value at risk: the loss not exceeded with 95% / 99% confidence, -p05 and -p01.
+  double var95() const { return -quantiles[1]; }
+  double var99() const { return -quantiles[0]; }
 };
+
+// Expected shortfall at level q: the mean of the ceil(q n) lowest of sorted values (at least
+// one).
+double expected_shortfall_sorted(std::span<const double> sorted, double level);
 
 // Summary of the samples. Deterministic: the result depends only on the values and their
 // order, so a fixed order of paths gives bit-identical figures.

@@ -59,7 +59,7 @@ Band band_of(std::span<const double> values, std::vector<double>& sorted) {
 
 }  // namespace
 
-RunSummary summarize_run(const RunResults& r) {
+RunSummary summarize_run(const RunResults& r, std::optional<double> cash_floor) {
   RunSummary out;
   const std::size_t npv_metric = r.metric_index("npv"),
                     npv_with_equity_metric = r.metric_index("npv_with_equity");
@@ -74,6 +74,10 @@ RunSummary summarize_run(const RunResults& r) {
     for (std::size_t k = 0; k < r.series().size(); ++k)
       for (int t = 1; t <= r.horizon(); ++t)
         out.series[p][k].push_back(band_of(r.series(p, k, t), sorted));
+  }
+  for (std::size_t p = 0; p < policies; ++p) {
+    out.payback.push_back(payback(r, p));
+    if (cash_floor) out.prob_cash_below.push_back(prob_cash_below(r, p, *cash_floor));
   }
   out.best_policy = best_by_mean(out.metrics, npv_metric);
   out.best_with_equity = best_by_mean(out.metrics, npv_with_equity_metric);

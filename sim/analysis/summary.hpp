@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "sim/analysis/risk.hpp"
 #include "sim/analysis/run_results.hpp"
 #include "sim/analysis/statistics.hpp"
 
@@ -39,6 +40,8 @@ struct RunSummary {
   std::vector<std::vector<Summary>> metrics;           // [policy][metric]
   std::vector<std::vector<std::vector<Band>>> series;  // [policy][series][period - 1]
   std::vector<std::vector<Histogram>> histograms;      // [kHistogramMetrics][policy]
+  std::vector<Payback> payback;                        // [policy]
+  std::vector<double> prob_cash_below;                 // [policy], with a cash floor
   std::vector<PolicyComparison> comparisons;           // every pair of policies, on NPV and on
                                                        // NPV with the equity of the base left
   // The policy with the highest mean NPV, and with the highest mean npv_with_equity; none
@@ -53,7 +56,9 @@ struct RunSummary {
   std::optional<Precision> precision;
 };
 
-RunSummary summarize_run(const RunResults& results);
+// `cash_floor`: the floor prob_cash_below is measured against (none: not measured).
+RunSummary summarize_run(const RunResults& results,
+                         std::optional<double> cash_floor = std::nullopt);
 
 // Histograms of one metric for several policies, over the common range of their finite
 // values, in `bins` equal bins.

@@ -31,6 +31,21 @@ struct RunArguments {
   int threads = 0;
   std::string out;
   std::optional<double> precision;  // 95% half-width of mean NPV to reach, paths as the cap
+  bool worlds = false;              // also write worlds.csv
+  Chatter chatter;
+};
+
+struct StressArguments {
+  std::string file;
+  std::string vary;    // budget, churn, acquisition, margin, costs, or SHOCK.KEY
+  std::string metric;  // a statistic (prob_negative, p05, mean...), or METRIC.STATISTIC
+  double limit = 0.0;
+  std::string policy;  // default: the first
+  std::string range = "0.5:2";
+  std::optional<std::int64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string out;
   Chatter chatter;
 };
 
@@ -45,6 +60,7 @@ struct FitArguments {
 int run_command(const RunArguments& arguments);
 int validate_command(const std::string& file);
 int fit_command(const FitArguments& arguments);
+int stress_command(const StressArguments& arguments);
 int report_command(const std::string& folder);
 
 // Runs a command, turning every error it throws into its message on stderr and its exit

@@ -20,6 +20,9 @@ int with_error_reporting(const std::function<int()>& command) {
     std::cerr << fmt::format("{} problem{} found; nothing was run.\n", count,
                              count == 1 ? "" : "s");
     return kBadInput;
+  } catch (const std::invalid_argument& error) {  // a command-line value found wrong late
+    std::cerr << "error: " << error.what() << '\n';
+    return kUsage;
   } catch (const std::bad_alloc&) {
     std::cerr << "error: ran out of memory; run fewer worlds (--paths)\n";
     return kFailed;

@@ -24,10 +24,10 @@ int fit_command(const FitArguments& a) {
   set.add("fit.yaml", fit_yaml(fit, a.uncertain));
   ReportInputs inputs;
   inputs.folder = out.string();
-  inputs.fit_json = set.files()[0].second;
+  inputs.fit_json = set.text("fit.json");
   set.add("report.html", render_report(inputs));
   set.commit();
-  if (a.chatter.json) std::cout << set.files()[0].second;
+  if (a.chatter.json) std::cout << set.text("fit.json");
   if (a.chatter.quiet || a.chatter.json) return kSuccess;
   std::cout << fit_text(fit);
   std::cout << fmt::format(

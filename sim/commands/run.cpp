@@ -11,8 +11,11 @@
 #include "sim/engine/resources.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/output/result_files.hpp"
+#include "sim/output/study_files.hpp"
 #include "sim/output/terminal.hpp"
+#include "sim/output/worlds_file.hpp"
 #include "sim/scenario/scenario_yaml.hpp"
+#include "sim/studies/sensitivity.hpp"
 
 namespace tenure {
 
@@ -66,17 +69,23 @@ int run_command(const RunArguments& a) {
   Simulation simulation(model, scenario.seed, a.threads);
   const auto precision = simulate(simulation, a, scenario.paths);
   const RunResults& results = simulation.results();
-  RunSummary summary = summarize_run(results);
+  RunSummary summary = summarize_run(results, scenario.cash_floor);
   summary.precision = precision;
+  std::optional<Sensitivity> study;
+  if (!results.inputs().empty())
+    study = sensitivity(model, results, summary, scenario.seed, a.threads);
   const RunContext context{reproducing_command(a.file, scenario.seed, results.paths()),
-                           churn_classes(scenario, model)};
-  const ResultSet set = run_result_set(out, scenario, results, summary, context);
+                           churn_classes(scenario, model), study ? &*study : nullptr};
+  ResultSet set = run_result_set(out, scenario, results, summary, context);
+  if (a.worlds)
+    set.add_streamed("worlds.csv", [&](std::ostream& file) { write_worlds_csv(file, results); });
   const auto previous_source = results_source(out);
   set.commit();
 
-  if (a.chatter.json) std::cout << set.files().front().second;
+  if (a.chatter.json) std::cout << set.text("summary.json");
   if (a.chatter.quiet || a.chatter.json) return kSuccess;
   std::cout << text_report(scenario, results, summary) << model_notes(scenario, context);
+  if (study) std::cout << sensitivity_text(*study);
   std::cout << fmt::format("\nresults written to {}/ (open report.html in a browser)\n",
                            out.string());
   std::cout << replaced_note(previous_source, scenario.source_file, out);

@@ -14,13 +14,14 @@
 
 namespace tenure {
 
-Workspace::Workspace(const Model& model)
-    : tier_active(model.tiers),
-      tier_draw(model.tiers),
-      tier_referred(model.tiers),
-      class_draw(model.classes),
-      tier_effect(model.tiers),
-      tier_upgrade(model.tiers) {
+Workspace::Workspace(const Model& model) {
+  fit(model);
+}
+
+void Workspace::fit(const Model& model) {
+  for (auto* v : {&tier_active, &tier_draw, &tier_referred}) v->resize(model.tiers);
+  for (auto* v : {&tier_effect, &tier_upgrade}) v->resize(model.tiers);
+  class_draw.resize(model.classes);
   state.counts.resize(static_cast<std::size_t>(model.segments) * model.tenure_cells);
   state.next.resize(state.counts.size());
   std::size_t most_moves = 0;
@@ -156,19 +157,28 @@ void start_path(const Model& m, const World& world, Workspace& w) {
 }
 
 // 2. Budget and split: B_t is a fixed amount (with growth) or a share of last period's
-// revenue, times the budget shock. Counts the customers at the start of the period.
+// revenue kept between its floor and cap, times the budget multiplier: the shocks' and
+// regime's, and the cash rule's while cumulative cash is below its threshold. Counts the
+// customers at the start of the period.
 void set_budget(Period& p) {
-  const Parameters& s = p.m.parameters;
+  const Budget& rule = p.m.parameters.budget;
   PeriodFlows& f = p.w.flows;
   f = PeriodFlows{};
-  f.budget = p.env.budget * (s.budget.share_of_revenue
-                                 ? *s.budget.share_of_revenue * p.w.state.previous_revenue
-                                 : p.m.base_budget[p.ti()]);
+  double base = p.m.base_budget[p.ti()];
+  if (rule.share_of_revenue) {
+    base = *rule.share_of_revenue * p.w.state.previous_revenue;
+    if (rule.floor) base = std::max(base, *rule.floor);
+    if (rule.cap) base = std::min(base, *rule.cap);
+  }
+  f.budget_multiplier = p.env.budget;
+  if (rule.cut && p.w.state.cash < rule.cut->cash_below)
+    f.budget_multiplier *= rule.cut->multiplier;
+  f.budget = f.budget_multiplier * base;
   for (int tier = 0; tier < p.m.tiers; ++tier) {
     p.w.tier_active[tier] = customers_in_tier(p.m, p.w.state, tier);
     f.existing += p.w.tier_active[tier];
   }
-  f.acquisition_spend = line_spend(p.split.acquisition, f.budget, p.env.budget, 0);
+  f.acquisition_spend = line_spend(p.split.acquisition, f.budget, f.budget_multiplier, 0);
   std::fill(p.w.tier_draw.begin(), p.w.tier_draw.end(), 0);
   std::fill(p.w.tier_referred.begin(), p.w.tier_referred.end(), 0);
 }
@@ -213,7 +223,8 @@ void acquire_referrals(Period& p) {
   const CustomerReferrals& r = *s.referrals;
   PeriodFlows& f = p.w.flows;
   const double program =
-      f.existing > 0 ? line_spend(p.split.referral, f.budget, p.env.budget, f.existing) : 0.0;
+      f.existing > 0 ? line_spend(p.split.referral, f.budget, f.budget_multiplier, f.existing)
+                     : 0.0;
   const double multiplier = uplift(
       r.max_uplift, r.scale, f.existing > 0 ? program / static_cast<double>(f.existing) : 0.0);
   std::int64_t won_total = 0;
@@ -310,7 +321,8 @@ void spend_on_retention(Period& p) {
   const Parameters& s = p.m.parameters;
   Workspace& w = p.w;
   const std::vector<double>& weights = p.split.retention_weights;
-  const double budget = line_spend(p.split.retention, w.flows.budget, p.env.budget, w.flows.active);
+  const double budget =
+      line_spend(p.split.retention, w.flows.budget, w.flows.budget_multiplier, w.flows.active);
   double weighted_customers = 0.0;
   for (int tier = 0; tier < p.m.tiers; ++tier)
     weighted_customers += weight_of(weights, tier) * static_cast<double>(w.tier_active[tier]);
@@ -361,7 +373,7 @@ void fail_and_recover(Period& p) {
   if (!p.m.parameters.service) return;
   const Service& service = *p.m.parameters.service;
   const double fund =
-      line_spend(p.split.recovery, p.w.flows.budget, p.env.budget, p.w.flows.active);
+      line_spend(p.split.recovery, p.w.flows.budget, p.w.flows.budget_multiplier, p.w.flows.active);
   // Offers the fund can pay for; a zero concession is never limited by the fund.
   std::int64_t offers_left =
       service.concession > 0.0
@@ -478,6 +490,12 @@ void record_series(Period& p) {
   record(p, series("customers"), static_cast<double>(total));
   record(p, series("cash_cumulative"), p.w.state.cash);
   record(p, series("reputation_damage"), p.w.state.reputation);
+  // The world's regime: an indicator per regime, whose mean over worlds is its share.
+  for (std::size_t r = 0; r < p.m.layout.members(Members::regimes); ++r) {
+    const double in = p.world.regime[p.ti()] == static_cast<int>(r) ? 1.0 : 0.0;
+    record(p, series_family("regime_"), r, in);
+    record(p, metric_family("periods_in_"), r, in);
+  }
   record(p, series("prospect_pool"), static_cast<double>(p.w.state.pool));
 }
 

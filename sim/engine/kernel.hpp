@@ -31,9 +31,10 @@ struct PathState {
 // What happens within one period, passed from step to step.
 struct PeriodFlows {
   double budget = 0.0;
-  std::int64_t existing = 0;  // customers at the start of the period: they refer
-  std::int64_t active = 0;    // customers at the start plus those won in the period
-  std::int64_t by_mix = 0;    // new customers to split over tiers by the new-customer mix
+  double budget_multiplier = 1.0;  // the shocks', regime's and cash rule's, on every line
+  std::int64_t existing = 0;       // customers at the start of the period: they refer
+  std::int64_t active = 0;         // customers at the start plus those won in the period
+  std::int64_t by_mix = 0;         // new customers to split over tiers by the new-customer mix
   double acquisition_spend = 0.0, retention_spend = 0.0, referral_cost = 0.0;
   double commissions = 0.0, concessions = 0.0;
   double revenue = 0.0, serve_cost = 0.0;
@@ -43,6 +44,9 @@ struct PeriodFlows {
 // Scratch memory for one thread, sized once so the per-period loop never allocates.
 struct Workspace {
   explicit Workspace(const Model& model);
+  // Sizes the scratch for a model (a world whose drawn inputs changed its cells); allocates
+  // only when it grows.
+  void fit(const Model& model);
   PathState state;
   PeriodFlows flows;
   std::vector<std::int64_t> tier_active;

@@ -26,7 +26,7 @@ enum class Unit { money, customers, prospects, share };
 enum class Mechanism { always, service, referrals, intermediaries, market, word_of_mouth };
 
 // What a family of figures has one member for.
-enum class Members { tiers, sources };
+enum class Members { tiers, sources, regimes };
 
 struct MetricDecl {
   std::string_view name;
@@ -98,12 +98,17 @@ inline constexpr std::array kMetricFamilyDecls = {
                "customers won through the intermediary"},
     FamilyDecl{"commission_", Members::sources, Fold::sum, Unit::money,
                "commissions paid to the intermediary"},
+    FamilyDecl{"periods_in_", Members::regimes, Fold::sum, Unit::customers,
+               "periods the world spent in the regime"},
 };
 
 // The per-period series: per-tier families first, then the others, in this order.
 inline constexpr std::array kSeriesFamilyDecls = {
     FamilyDecl{"customers_", Members::tiers, Fold::last, Unit::customers,
                "the tier's customers at the end of the period"},
+    FamilyDecl{"regime_", Members::regimes, Fold::last, Unit::share,
+               "1 when the world is in the regime in the period, else 0: its mean over worlds "
+               "is the share of worlds in it"},
 };
 inline constexpr std::array kSeriesDecls = {
     MetricDecl{"customers", Fold::last, Unit::customers, Mechanism::always,
@@ -161,6 +166,7 @@ struct ReportedSlot {
 struct LayoutMembers {
   std::vector<std::string> tiers;    // result names
   std::vector<std::string> sources;  // result names
+  std::vector<std::string> regimes;  // result names
   std::array<bool, 6> uses{};        // by Mechanism; `always` is always true
 };
 
@@ -182,11 +188,14 @@ class MetricLayout {
     return series_family_base_[id.index] + member;
   }
 
+  // The members of a family: tier, source or regime result names.
+  const std::vector<std::string>& names(Members over) const;
+  std::size_t members(Members over) const;
+
   const std::vector<ReportedSlot>& reported_metrics() const { return metrics_; }
   const std::vector<ReportedSlot>& reported_series() const { return series_; }
 
  private:
-  std::size_t members(Members over) const;
   void declare_metrics();
   void declare_series();
 

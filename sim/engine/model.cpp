@@ -104,6 +104,9 @@ LayoutMembers layout_members(const Parameters& s) {
   for (const Tier& tier : s.tiers) members.tiers.push_back(result_name(tier.name));
   for (const Intermediary& source : s.intermediaries)
     members.sources.push_back(result_name(source.name));
+  if (s.regimes)
+    for (const RegimeState& state : s.regimes->states)
+      members.regimes.push_back(result_name(state.name));
   auto use = [&](Mechanism mechanism, bool used) {
     members.uses[static_cast<std::size_t>(mechanism)] = used;
   };
@@ -129,7 +132,7 @@ std::vector<TenureCohort> initial_cohorts(const Parameters& s, const Tier& tier)
 // Churn classes: each tier's churn as the mean of a Beta with its concentration, represented
 // by as many classes as the tolerance needs (the most any tier needs, for all tiers), or by
 // the Gauss rule of as many as the scenario says (which then holds whatever the horizon).
-void set_churn_classes(Model& m) {
+void set_churn_classes(Model& m, int fixed_classes) {
   const Parameters& s = m.parameters;
   std::vector<ClassCriteria> criteria;
   for (const Tier& tier : s.tiers) {
@@ -141,7 +144,7 @@ void set_churn_classes(Model& m) {
   auto concentration = [&](int tier) {
     return s.tiers[tier].concentration ? *s.tiers[tier].concentration : h.concentration.value();
   };
-  m.classes = h.classes;
+  m.classes = fixed_classes > 0 ? fixed_classes : h.classes;
   if (m.classes == 0)
     for (int tier = 0; tier < m.tiers; ++tier)
       m.classes =
@@ -224,7 +227,7 @@ void set_migration(Model& m) {
 
 }  // namespace
 
-Model build_model(const Parameters& parameters) {
+Model build_model(const Parameters& parameters, const ModelOptions& options) {
   Model m;
   m.parameters = parameters;
   const Parameters& s = m.parameters;
@@ -237,7 +240,7 @@ Model build_model(const Parameters& parameters) {
     m.base_budget.push_back(s.budget.per_period * std::pow(1.0 + s.budget.growth,
                                                            (t - 1.0) / periods_per_year(s.period)));
   }
-  set_churn_classes(m);
+  set_churn_classes(m, options.classes);
   set_tenure_cells(m);
   set_initial_cohorts(m);
   set_migration(m);
@@ -246,6 +249,7 @@ Model build_model(const Parameters& parameters) {
   m.layout = MetricLayout(layout_members(s));
   for (const Tier& tier : s.tiers) m.tier_id.push_back(stable_id(tier.name));
   for (const Intermediary& source : s.intermediaries) m.source_id.push_back(stable_id(source.name));
+  if (options.prepare_inputs) m.inputs = prepare_inputs(s);
   return m;
 }
 

@@ -10,6 +10,7 @@
 #include "sim/engine/churn_classes.hpp"
 #include "sim/engine/metrics.hpp"
 #include "sim/engine/parameters.hpp"
+#include "sim/engine/uncertainty.hpp"
 
 namespace tenure {
 
@@ -96,10 +97,18 @@ struct Model {
   std::vector<double> equity_per_customer;
 
   std::vector<PolicyPlan> policies;
-  MetricLayout layout;  // the slots of the metrics and series the kernel records
+  MetricLayout layout;    // the slots of the metrics and series the kernel records
+  PreparedInputs inputs;  // the uncertain inputs, drawn per world (build_world)
+};
+
+// How to build: as the scenario says, or (for the tables of one world whose inputs were
+// drawn) with the run's number of churn classes and without preparing the inputs again.
+struct ModelOptions {
+  int classes = 0;  // 0: as the scenario says
+  bool prepare_inputs = true;
 };
 
 // Builds the tables.
-Model build_model(const Parameters& parameters);
+Model build_model(const Parameters& parameters, const ModelOptions& options = {});
 
 }  // namespace tenure

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/distributions.hpp"
+
 namespace tenure {
 
 enum class PeriodUnit { month, quarter, year };
@@ -80,12 +82,22 @@ struct Loyalty {
   double half_life = 1.0;  // periods
 };
 
+// What a finance team does in a bad year: while cumulative cash is below a threshold at the
+// start of a period, the budget is multiplied.
+struct BudgetCut {
+  double cash_below = 0.0;
+  double multiplier = 1.0;
+};
+
 struct Budget {
   // Either a fixed amount per period growing at `growth` a year, or a share of the
-  // previous period's revenue (period 1 uses the revenue of the initial customers).
+  // previous period's revenue (period 1 uses the revenue of the initial customers), kept
+  // between a floor and a cap.
   double per_period = 0.0;
   double growth = 0.0;  // annual
   std::optional<double> share_of_revenue;
+  std::optional<double> floor = std::nullopt, cap = std::nullopt;  // with share_of_revenue
+  std::optional<BudgetCut> cut = std::nullopt;
 };
 
 enum class ResponseShape { exponential, hill };
@@ -142,6 +154,15 @@ struct Policy {
   std::vector<PolicyStep> steps;  // ordered by from_period, the first from period 1
 };
 
+// Multipliers of the environment: what shocks and regimes act on.
+struct Multipliers {
+  double budget = 1.0;
+  double churn = 1.0;
+  double acquisition = 1.0;
+  double margin = 1.0;
+  double costs = 1.0;  // cost to serve and fixed costs
+};
+
 // A scheduled environment change: from period `from` for `periods` periods, multiply.
 struct Shock {
   std::string name;
@@ -194,6 +215,32 @@ struct Heterogeneity {
   double tolerance = 0.001;  // relative error allowed in a cohort's discounted lifetime
 };
 
+// A number the scenario does not know: drawn once per world, shared by every policy of it.
+struct UncertainInput {
+  std::string name;   // how the results name it: its place, or the name the scenario gave
+  std::string place;  // the number it stands for: tiers.gold.churn, acquisition.response.scale
+  Distribution distribution;
+  Range range;  // the range of that number: draws are truncated to it
+};
+
+// The rank correlation (Spearman's) of two uncertain inputs, named.
+struct InputCorrelation {
+  std::string a, b;
+  double rank = 0.0;
+};
+
+// A Markov chain of named regimes (normal, recession...), drawn once per world: the chain
+// starts in `start` in period 1 and moves between periods by the transition probabilities.
+struct RegimeState {
+  std::string name;
+  Multipliers multipliers;
+};
+struct Regimes {
+  std::vector<RegimeState> states;
+  int start = 0;
+  std::vector<std::vector<double>> transitions;  // [from][to] per period; the rest stays
+};
+
 // Everything the engine is told: the business, its market and environment, and the
 // policies to compare. build_model (model.hpp) turns it into the tables the kernel reads.
 struct Parameters {
@@ -215,6 +262,10 @@ struct Parameters {
   std::optional<CustomerReferrals> referrals;
   std::vector<Intermediary> intermediaries;
   std::optional<Heterogeneity> heterogeneity;
+  std::vector<UncertainInput> inputs;
+  std::vector<InputCorrelation> correlations;
+  std::optional<Regimes> regimes;
+  std::optional<double> cash_floor;  // risk: the chance the cash trough falls below it
 };
 
 }  // namespace tenure

@@ -30,14 +30,16 @@ enum class Stream : std::uint64_t {
   defection = 8,            // defection of unresolved failures per cell
   referrals = 9,            // customer referrals per tier
   intermediaries = 10,      // referrals from intermediary sources
+  inputs = 11,              // uncertain inputs, once per world (subject: the input's name)
+  regimes = 12,             // the regime chain's moves, per period
   benchmark = 999,          // reserved for benchmarks and tests
 };
 
-inline constexpr std::array<Stream, 10> kAllStreams = {
+inline constexpr std::array<Stream, 12> kAllStreams = {
     Stream::acquisition,   Stream::new_customer_mix, Stream::churn_and_migration,
     Stream::churn_classes, Stream::failures,         Stream::recovery,
     Stream::defection,     Stream::referrals,        Stream::intermediaries,
-    Stream::benchmark};
+    Stream::inputs,        Stream::regimes,          Stream::benchmark};
 
 // A stable 64-bit id of a name (FNV-1a), for tiers and intermediary sources: the same name
 // gives the same id in every scenario, on every machine.

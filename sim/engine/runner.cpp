@@ -31,6 +31,12 @@ std::vector<std::string> policy_names(const Model& model) {
   return out;
 }
 
+std::vector<std::string> input_names(const Model& model) {
+  std::vector<std::string> out;
+  for (const UncertainInput& input : model.inputs.inputs) out.push_back(input.name);
+  return out;
+}
+
 // Per thread: the world being simulated and the kernel's scratch memory.
 struct Scratch {
   explicit Scratch(const Model& model) : workspace(model) {}
@@ -57,7 +63,7 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, int threads)
       seed_(seed),
       arena_(threads > 0 ? threads : tbb::task_arena::automatic),
       results_(policy_names(model), names(model.layout.reported_metrics()),
-               names(model.layout.reported_series()), model.horizon) {}
+               names(model.layout.reported_series()), model.horizon, input_names(model)) {}
 
 void Simulation::run_paths(std::int64_t first, std::int64_t last, const Progress& progress) {
   if (first != results_.paths() || last < first)
@@ -74,9 +80,13 @@ void Simulation::run_paths(std::int64_t first, std::int64_t last, const Progress
         [&](const tbb::blocked_range<std::int64_t>& range) {
           Scratch& local = *scratch.local();
           for (std::int64_t path = range.begin(); path != range.end(); ++path) {
-            build_world(model_, seed_, static_cast<std::uint64_t>(path), local.world);
+            World& world = local.world;
+            build_world(model_, seed_, static_cast<std::uint64_t>(path), world);
+            if (world.model != &model_) local.workspace.fit(*world.model);
+            for (std::size_t k = 0; k < world.inputs.size(); ++k)
+              results_.input(k)[path] = world.inputs[k];
             for (std::size_t policy = 0; policy < model_.policies.size(); ++policy) {
-              simulate_path(model_, local.world, model_.policies[policy], local.workspace);
+              simulate_path(*world.model, world, model_.policies[policy], local.workspace);
               store(model_, local.workspace, policy, path, results_);
             }
           }

@@ -86,7 +86,7 @@ std::optional<Spec> sweep_heatmap_chart(const SweepData& sweep, const std::strin
                                         const std::string& policy, const OptimizeResult* optimize);
 
 // The stress curve: the figure against the multiplier, with the limit and the threshold.
-std::optional<Spec> stress_chart(const StressResult& stress);
+std::optional<Spec> stress_chart(const StressFile& stress);
 
 // Tornado of one policy: mean NPV with each input held at its 10th and 90th percentile,
 // largest swing first; the policy's mean NPV marked when the summary gives it.

@@ -229,9 +229,9 @@ std::optional<Spec> sweep_heatmap_chart(const SweepData& sweep, const std::strin
   return s;
 }
 
-std::optional<Spec> stress_chart(const StressResult& stress) {
+std::optional<Spec> stress_chart(const StressFile& stress) {
   Spec points = Spec::array();
-  for (const StressPoint& p : stress.curve) {
+  for (const StressCurvePoint& p : stress.curve) {
     if (!p.value) continue;
     Spec point = {{"multiplier", p.multiplier}, {"value", *p.value}};
     if (p.se) {

@@ -400,13 +400,12 @@ std::optional<OptimizeResult> read_optimize(const std::string& text,
   return out;
 }
 
-std::optional<StressResult> read_stress(const std::string& text,
-                                        std::vector<Diagnostic>& problems) {
+std::optional<StressFile> read_stress(const std::string& text, std::vector<Diagnostic>& problems) {
   const std::string file = "stress.json";
   const std::optional<json> j = parse_json(text, file, problems);
   if (!j) return std::nullopt;
   JsonFields in(file, problems);
-  StressResult out;
+  StressFile out;
   out.vary = in.text(*j, "vary", "");
   out.metric = in.text(*j, "metric", "");
   out.policy = in.text(*j, "policy", "");
@@ -423,12 +422,12 @@ std::optional<StressResult> read_stress(const std::string& text,
   return out;
 }
 
-std::vector<StressPoint> read_stress_curve(const std::string& text,
-                                           std::vector<Diagnostic>& problems) {
+std::vector<StressCurvePoint> read_stress_curve(const std::string& text,
+                                                std::vector<Diagnostic>& problems) {
   const std::string file = "stress.csv";
   const CsvTable table = parse_csv(text, file, problems);
   CsvFields in(table, file, problems);
-  std::vector<StressPoint> out;
+  std::vector<StressCurvePoint> out;
   if (!in.require({"multiplier", "value", "se"})) return out;
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const Figure multiplier = in.figure(r, "multiplier");

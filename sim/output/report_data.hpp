@@ -97,16 +97,16 @@ struct OptimizeResult {
   std::optional<std::int64_t> evaluations;
 };
 
-struct StressPoint {
+struct StressCurvePoint {
   double multiplier = 0.0;
   Figure value, se;
 };
 
-struct StressResult {
+struct StressFile {
   std::string vary, metric, policy;
   Figure limit, threshold, ci95_low, ci95_high;
   bool found = false;
-  std::vector<StressPoint> curve;  // from stress.csv, if present
+  std::vector<StressCurvePoint> curve;  // from stress.csv, if present
 };
 
 struct SensitivityRow {
@@ -131,7 +131,7 @@ struct ReportData {
   std::vector<PeriodBand> periods;
   std::optional<SweepData> sweep;
   std::optional<OptimizeResult> optimize;
-  std::optional<StressResult> stress;
+  std::optional<StressFile> stress;
   std::vector<SensitivityRow> sensitivity;
   std::vector<FitTier> fit;
 };

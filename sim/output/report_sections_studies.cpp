@@ -46,7 +46,7 @@ std::string optimum_summary(const OptimizeResult& o) {
   return text + "</p>\n";
 }
 
-std::string stress_summary(const StressResult& s) {
+std::string stress_summary(const StressFile& s) {
   const MetricLabel label = metric_label(s.metric);
   std::string what = escape(label.name) + " of <strong>" + escape(s.policy) + "</strong>";
   what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));

@@ -9,6 +9,7 @@
 #include "sim/output/assumptions.hpp"
 #include "sim/output/formatting.hpp"
 #include "sim/output/report_html.hpp"
+#include "sim/output/study_files.hpp"
 
 namespace tenure {
 
@@ -27,8 +28,27 @@ nlohmann::ordered_json to_json(const Summary& s) {
   j["ci95_high"] = s.ci95_high;
   for (std::size_t k = 0; k < kQuantileLevels.size(); ++k) j[kQuantileNames[k]] = s.quantiles[k];
   j["es05"] = s.es05;
+  j["es01"] = s.es01;
+  j["var95"] = s.var95();
+  j["var99"] = s.var99();
   j["prob_negative"] = s.prob_negative;
   if (s.nonfinite > 0) j["nonfinite_worlds"] = s.nonfinite;
+  return j;
+}
+
+// Payback periods: a number, null when no world's cash went below zero, "never" when the
+// quantile falls among the worlds that never came back within the horizon.
+nlohmann::ordered_json to_json(const Payback& p) {
+  auto period = [](double t) {
+    return std::isnan(t)   ? nlohmann::ordered_json()
+           : std::isinf(t) ? nlohmann::ordered_json("never")
+                           : nlohmann::ordered_json(t);
+  };
+  nlohmann::ordered_json j;
+  j["p50"] = period(p.p50);
+  j["p90"] = period(p.p90);
+  j["share_below"] = p.share_below;
+  j["share_never"] = p.share_never;
   return j;
 }
 
@@ -112,6 +132,8 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
       if (!s.histograms[h][p].counts.empty())  // none when no world's value is finite
         histograms[kHistogramMetrics[h]] = to_json(s.histograms[h][p]);
     policy["histograms"] = std::move(histograms);
+    if (!s.prob_cash_below.empty()) policy["prob_cash_below"] = s.prob_cash_below[p];
+    policy["payback"] = to_json(s.payback[p]);
     // Ratio of means: total acquisition spend per customer won, over all worlds.
     const double acquired = s.metrics[p][r.metric_index("acquired")].mean;
     policy["acquisition_cost_per_customer"] =
@@ -133,6 +155,7 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
     if (c.difference.nonfinite > 0) cj["nonfinite_worlds"] = c.difference.nonfinite;
     j["comparisons"].push_back(std::move(cj));
   }
+  if (context.sensitivity) j["sensitivity"] = sensitivity_json(*context.sensitivity);
   j["assumptions"] = assumptions_json(scenario);
   return j.dump(2) + "\n";
 }
@@ -140,7 +163,7 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
 std::string summary_csv(const RunResults& r, const RunSummary& s) {
   std::string out = "policy,metric,mean,sd,se,ci95_low,ci95_high";
   for (const char* q : kQuantileNames) out += fmt::format(",{}", q);
-  out += ",es05,prob_negative\n";
+  out += ",es05,prob_negative,es01,var95,var99\n";
   for (std::size_t p = 0; p < r.policies().size(); ++p)
     for (std::size_t k = 0; k < r.metrics().size(); ++k) {
       const Summary& m = s.metrics[p][k];
@@ -148,7 +171,8 @@ std::string summary_csv(const RunResults& r, const RunSummary& s) {
                          number(m.mean), number(m.sd), number(m.se), number(m.ci95_low),
                          number(m.ci95_high));
       for (double q : m.quantiles) out += fmt::format(",{}", number(q));
-      out += fmt::format(",{},{}\n", number(m.es05), number(m.prob_negative));
+      out += fmt::format(",{},{},{},{},{}\n", number(m.es05), number(m.prob_negative),
+                         number(m.es01), number(m.var95()), number(m.var99()));
     }
   return out;
 }
@@ -172,10 +196,12 @@ ResultSet run_result_set(const std::filesystem::path& folder, const Scenario& sc
   set.add("summary.json", summary_json(scenario, results, summary, context));
   set.add("summary.csv", summary_csv(results, summary));
   set.add("periods.csv", periods_csv(results, summary));
+  if (context.sensitivity) set.add("sensitivity.csv", sensitivity_csv(*context.sensitivity));
   ReportInputs inputs;
   inputs.folder = folder.string();
-  inputs.summary_json = set.files()[0].second;
-  inputs.periods_csv = set.files()[2].second;
+  inputs.summary_json = set.text("summary.json");
+  inputs.periods_csv = set.text("periods.csv");
+  if (context.sensitivity) inputs.sensitivity_csv = set.text("sensitivity.csv");
   set.add("report.html", render_report(inputs));
   return set;
 }

@@ -11,6 +11,7 @@
 #include "sim/analysis/summary.hpp"
 #include "sim/output/result_set.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/studies/sensitivity.hpp"
 
 namespace tenure {
 
@@ -27,8 +28,9 @@ struct TierClasses {
 // What the result files say besides the statistics: how the run was made, and how the model
 // represented the scenario.
 struct RunContext {
-  std::string command;                     // the command line that reproduces the results
+  std::string command;                          // the command line that reproduces the results
   std::vector<TierClasses> churn_classes = {};  // with heterogeneity, per tier
+  const Sensitivity* sensitivity = nullptr;     // with uncertain inputs
 };
 
 std::string summary_json(const Scenario& scenario, const RunResults& results,

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 
 namespace tenure {
 
@@ -63,6 +64,19 @@ void write_file(const fs::path& path, const std::string& contents) {
   const bool closed = std::fclose(file) == 0;
   if (!written || !flushed || !closed)
     throw OutputError(fmt::format("cannot write {}: {}", path.string(), reason(error)));
+}
+
+void write_streamed(const fs::path& path, const ResultSet::Writer& writer) {
+  {
+    std::ofstream out(path, std::ios::binary);
+    if (out) writer(out);
+    out.flush();
+    if (!out) throw OutputError(fmt::format("cannot write {}: {}", path.string(), reason(errno)));
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  const bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!synced) throw OutputError(fmt::format("cannot write {}: {}", path.string(), reason(errno)));
 }
 
 // Puts the new folder in place of the target: a plain rename when there is no target, an
@@ -135,6 +149,16 @@ void ResultSet::add(std::string name, std::string contents) {
   files_.emplace_back(std::move(name), std::move(contents));
 }
 
+void ResultSet::add_streamed(std::string name, Writer writer) {
+  streamed_.emplace_back(std::move(name), std::move(writer));
+}
+
+const std::string& ResultSet::text(const std::string& name) const {
+  for (const auto& [file, contents] : files_)
+    if (file == name) return contents;
+  throw std::out_of_range("no result file " + name);
+}
+
 void ResultSet::commit() const {
   const DeferredSignals deferred;
   check_output_folder(folder_);
@@ -151,6 +175,7 @@ void ResultSet::commit() const {
     ::umask(mask);
     ::chmod(fresh.c_str(), 0777 & ~mask);
     for (const auto& [name, contents] : files_) write_file(fs::path(fresh) / name, contents);
+    for (const auto& [name, writer] : streamed_) write_streamed(fs::path(fresh) / name, writer);
     fsync_path(fresh);
     const bool replaced = swap_into_place(fresh, folder_);
     fsync_path(parent_of(folder_));

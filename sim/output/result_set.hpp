@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -23,11 +25,17 @@ void check_output_folder(const std::filesystem::path& folder);
 
 class ResultSet {
  public:
+  // Writes a large file straight to its stream, so it need not be held in memory.
+  using Writer = std::function<void(std::ostream&)>;
+
   explicit ResultSet(std::filesystem::path folder) : folder_(std::move(folder)) {}
 
   void add(std::string name, std::string contents);
+  void add_streamed(std::string name, Writer writer);
   const std::filesystem::path& folder() const { return folder_; }
   const std::vector<std::pair<std::string, std::string>>& files() const { return files_; }
+  // The text of a file added as text; throws std::out_of_range for another.
+  const std::string& text(const std::string& name) const;
 
   // Writes every file into a new folder beside the target (flushed to disk), then puts it in
   // place of the target in one rename (an exchange when the target exists), and removes the
@@ -39,6 +47,7 @@ class ResultSet {
  private:
   std::filesystem::path folder_;
   std::vector<std::pair<std::string, std::string>> files_;
+  std::vector<std::pair<std::string, Writer>> streamed_;
 };
 
 }  // namespace tenure

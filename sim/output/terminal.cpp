@@ -67,6 +67,36 @@ std::string ranked_table(const RunResults& r, const RunSummary& s) {
   return out;
 }
 
+std::string payback_text(double t) {
+  return std::isnan(t) ? "-" : std::isinf(t) ? "never" : fmt::format("{:g}", t);
+}
+
+// The risk figures of NPV and cash, policies ranked as above.
+std::string risk_table(const RunResults& r, const RunSummary& s, std::optional<double> floor) {
+  const std::size_t npv = r.metric_index("npv");
+  std::size_t width = 6;
+  for (const auto& name : r.policies()) width = std::max(width, name.size());
+  const char* row = "{:<{}}  {:>13}  {:>13}  {:>13}  {:>13}  {:>12}  {:>15}\n";
+  std::string out = fmt::format(fmt::runtime(row), "risk", width, "VaR95", "VaR99", "ES05", "ES01",
+                                floor ? "P(cash<floor)" : "", "payback p50/p90");
+  for (const std::size_t p : ranked(s, npv)) {
+    const Summary& m = s.metrics[p][npv];
+    const Payback& pay = s.payback[p];
+    out += fmt::format(fmt::runtime(row), r.policies()[p], width, grouped(m.var95()),
+                       grouped(m.var99()), grouped(m.es05), grouped(m.es01),
+                       floor ? percent(s.prob_cash_below[p]) : "",
+                       payback_text(pay.p50) + " / " + payback_text(pay.p90));
+  }
+  out += fmt::format(
+      "  VaR95, VaR99: the NPV loss not exceeded in 95% / 99% of worlds (-p05, -p01); ES05, "
+      "ES01: the average NPV of the worst 5% / 1%;\n  {}payback: the period cumulative cash "
+      "is back at or above 0 in worlds where it went below (- none did).\n",
+      floor ? fmt::format("P(cash<floor): the chance the cash trough falls below {}; ",
+                          grouped(*floor))
+            : "");
+  return out;
+}
+
 // Every other metric, one row each, means per world side by side.
 std::string means_table(const RunResults& r, const RunSummary& s) {
   const std::vector<std::string> shown = {"npv", "customers_end", "acquired", "churned"};
@@ -149,8 +179,9 @@ std::string model_notes(const Scenario& scenario, const RunContext& context) {
 }
 
 std::string text_report(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
-  return heading(scenario, r, s) + '\n' + ranked_table(r, s) + means_table(r, s) +
-         undefined_notes(r, s) + best_policies(r, s);
+  return heading(scenario, r, s) + '\n' + ranked_table(r, s) + '\n' +
+         risk_table(r, s, scenario.cash_floor) + means_table(r, s) + undefined_notes(r, s) +
+         best_policies(r, s);
 }
 
 }  // namespace tenure

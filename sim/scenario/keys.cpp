@@ -7,17 +7,18 @@ namespace tenure::reader {
 
 const std::vector<KeyTable>& key_tables() {
   static const std::vector<KeyTable> tables = {
-      {"top",
-       {"name",      "description",    "horizon",      "period", "discount_rate", "paths",
-        "seed",      "tiers",          "loyalty",      "budget", "fixed_costs",   "acquisition",
-        "retention", "policies",       "shocks",       "market", "service",       "word_of_mouth",
-        "referrals", "intermediaries", "heterogeneity"}},
+      {"top", {"name",          "description",  "horizon",       "period",    "discount_rate",
+               "paths",         "seed",         "tiers",         "loyalty",   "budget",
+               "fixed_costs",   "acquisition",  "retention",     "policies",  "shocks",
+               "market",        "service",      "word_of_mouth", "referrals", "intermediaries",
+               "heterogeneity", "correlations", "regimes",       "risk"}},
       {"tiers",
        {"name", "initial_customers", "initial_tenure", "margin", "cost_to_serve", "churn", "moves",
         "margin_growth", "concentration"}},
       {"tiers.initial_customers", {"tenure", "customers"}},
       {"loyalty", {"floor", "half_life"}},
-      {"budget", {"per_period", "growth", "share_of_revenue"}},
+      {"budget", {"per_period", "growth", "share_of_revenue", "floor", "cap", "cut"}},
+      {"budget.cut", {"cash_below", "multiplier"}},
       {"acquisition", {"response", "new_customer_mix", "adstock"}},
       {"acquisition.response", {"shape", "max_customers", "scale", "half_saturation", "slope"}},
       {"retention", {"response", "upgrade"}},
@@ -36,6 +37,12 @@ const std::vector<KeyTable>& key_tables() {
       {"referrals", {"rate", "conversion", "reward", "program"}},
       {"intermediaries", {"name", "prospects", "conversion", "commission"}},
       {"heterogeneity", {"classes", "concentration", "tolerance"}},
+      {"correlations", {"between", "rank"}},
+      {"correlations.matrix", {"inputs", "matrix"}},
+      {"regimes", {"start", "states", "transitions"}},
+      {"regimes.states", {"budget", "churn", "acquisition", "margin", "costs"}},
+      {"risk", {"cash_floor"}},
+      {"distribution", {"dist", "mean", "sd", "low", "mode", "high", "values", "weights", "name"}},
   };
   return tables;
 }

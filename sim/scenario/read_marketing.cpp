@@ -39,6 +39,39 @@ AcquisitionResponse read_acquisition_response(Problems& problems, const Item& it
 
 }  // namespace
 
+namespace {
+
+// A share-of-revenue budget's floor and cap, and the cash rule of either form.
+void read_budget_rules(Problems& problems, MapReader& r, bool share, Budget& budget) {
+  for (const char* key : {"floor", "cap"}) {
+    if (!share) {
+      r.reject(key, fmt::format("budget.{} applies only with share_of_revenue (it bounds a "
+                                "budget that follows revenue)",
+                                key));
+      continue;
+    }
+    if (r.has(key)) (key[0] == 'f' ? budget.floor : budget.cap) = r.optional_money(key, 0.0);
+  }
+  if (budget.floor && budget.cap && *budget.cap < *budget.floor)
+    problems.add(r.key_mark("cap"),
+                 fmt::format("budget.cap ({}) must not be below budget.floor "
+                             "({})",
+                             format_sum(*budget.cap), format_sum(*budget.floor)));
+  const auto cut = r.item("cut");
+  if (!cut) return;
+  MapReader c(problems, *cut, keys_of("budget.cut"));
+  BudgetCut rule;
+  rule.cash_below =
+      c.required_number("cash_below", NumberRule{-limits::kMoney, true, limits::kMoney, true,
+                                                 "an amount of money from -1e15 to 1e15"})
+          .value_or(0.0);
+  rule.multiplier = c.required_number("multiplier", kMultiplier).value_or(1.0);
+  c.finish();
+  budget.cut = rule;
+}
+
+}  // namespace
+
 Budget read_budget(Problems& problems, MapReader& top) {
   Budget budget;
   const auto item =
@@ -62,6 +95,7 @@ Budget read_budget(Problems& problems, MapReader& top) {
              "follows revenue");
   else
     budget.growth = r.optional_number("growth", kGrowth, 0.0);
+  read_budget_rules(problems, r, share, budget);
   r.finish();
   return budget;
 }

@@ -15,11 +15,21 @@ std::optional<SpendLine> read_spend_line(Problems& problems, const Item& item, b
   const std::vector<std::string> kinds =
       acquisition ? std::vector<std::string>{"share", "amount"}
                   : std::vector<std::string>{"share", "amount", "per_customer"};
+  if (item.node.IsMap() && item.node["dist"]) {
+    problems.add(item.mark, fmt::format("{} is a policy's decision, not an uncertain input; give "
+                                        "a number (a variable compares several)",
+                                        item.path));
+    return std::nullopt;
+  }
   if (!item.node.IsMap()) {
-    const NumberRule bare{0.0, true, 1.0, true,
+    const NumberRule bare{0.0,
+                          true,
+                          1.0,
+                          true,
                           fmt::format("a share of the budget between 0 and 1, or a map with one "
                                       "of {}",
-                                      join(kinds))};
+                                      join(kinds)),
+                          true};
     const auto value = read_quantity(problems, item, bare);
     if (!value) return std::nullopt;
     return SpendLine{SpendLine::Kind::share, *value};
@@ -48,14 +58,17 @@ std::optional<SpendLine> read_spend_line(Problems& problems, const Item& item, b
     SpendLine::Kind k = SpendLine::Kind::share;
     if (kind == "share") {
       value = r.required_number(
-          kind, NumberRule{0.0, true, 1.0, true, "a share of the budget between 0 and 1"});
+          kind, NumberRule{0.0, true, 1.0, true, "a share of the budget between 0 and 1", true});
     } else if (kind == "amount") {
       k = SpendLine::Kind::amount;
-      value = r.required_money(kind);
+      value =
+          r.required_number(kind, NumberRule{0.0, true, limits::kMoney, true, kMoney.text, true});
     } else {
       k = SpendLine::Kind::per_customer;
-      value = r.required_number(
-          kind, NumberRule{0.0, true, kInfinity, true, "an amount of money per customer >= 0"});
+      value = r.required_number(kind, NumberRule{0.0, true, limits::kMoney, true,
+                                                 "an amount of money per customer from 0 to "
+                                                 "1e15",
+                                                 true});
     }
     if (value) line = SpendLine{k, *value};
   }

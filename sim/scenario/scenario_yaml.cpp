@@ -96,6 +96,10 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
                               has_referral_program(top)};
   s.policies = read_policies(problems, top, context);
   s.shocks = read_shocks(problems, top, horizon);
+  s.regimes = read_regimes(problems, top);
+  s.cash_floor = read_risk(problems, top);
+  read_inputs(problems, s);
+  s.correlations = read_correlations(problems, top, s.inputs);
   top.finish();
   check_sizes(problems, top, s);
   return s;

@@ -120,6 +120,14 @@ bool has_referral_program(MapReader& top);
 
 std::vector<Intermediary> read_intermediaries(Problems& problems, MapReader& top);
 
+// read_uncertainty.cpp: the numbers given as distributions become the scenario's inputs
+// (named by their places), then their correlations; the regime chain; the risk settings.
+void read_inputs(Problems& problems, Scenario& s);
+std::vector<InputCorrelation> read_correlations(Problems& problems, MapReader& top,
+                                                const std::vector<UncertainInput>& inputs);
+std::optional<Regimes> read_regimes(Problems& problems, MapReader& top);
+std::optional<double> read_risk(Problems& problems, MapReader& top);
+
 std::vector<Shock> read_shocks(Problems& problems, MapReader& top, std::optional<int> horizon);
 
 }  // namespace tenure::reader

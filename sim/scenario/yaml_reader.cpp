@@ -204,6 +204,7 @@ std::optional<ParsedNumber> numeric_scalar(Problems& problems, const Item& item,
 }
 
 std::optional<double> read_quantity(Problems& problems, const Item& item, const NumberRule& rule) {
+  if (item.node.IsMap() && item.node["dist"]) return read_uncertain(problems, item, rule);
   const auto parsed = numeric_scalar(problems, item, rule.text);
   if (!parsed) return std::nullopt;
   if (!rule.allows(parsed->value)) {

@@ -33,9 +33,22 @@ inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // ---------------------------------------------------------------------------------------
 // Problems: the list of diagnostics being collected.
 
+// A number the scenario gave as a distribution, met during the walk: where it was (its path
+// and position), what was said of it, and the range of the key.
+struct UncertainNumber {
+  std::string path;  // tiers[0].churn; the scenario layer turns it into a place
+  YAML::Mark mark;
+  std::string name;  // given with name:, or ""
+  Distribution distribution;
+  Range range;
+};
+
+// What the walk collects: the problems, and the numbers given as distributions.
 class Problems {
  public:
   explicit Problems(std::string file) : file_(std::move(file)) {}
+
+  std::vector<UncertainNumber> uncertain;
 
   void add(const YAML::Mark& mark, std::string message) {
     Diagnostic d;
@@ -117,7 +130,8 @@ struct NumberRule {
   bool min_inclusive = true;
   double max = kInfinity;
   bool max_inclusive = true;
-  std::string text;  // e.g. "a probability between 0 and 1"
+  std::string text;       // e.g. "a probability between 0 and 1"
+  bool decision = false;  // a policy's choice: never uncertain
 
   bool allows(double v) const {
     const bool above = min_inclusive ? v >= min : v > min;
@@ -156,9 +170,14 @@ std::optional<ParsedNumber> numeric_scalar(Problems& problems, const Item& item,
                                            const std::string& expected);
 
 // The one read of "a number of this kind": every number a scenario gives as a quantity
-// (money, probabilities, rates, multipliers...) goes through here, so that accepting a
-// distribution or a variable reference in place of a number is done in one place.
+// (money, probabilities, rates, multipliers...) goes through here. A map with `dist:` in
+// its place is an uncertain number: its distribution is checked (parameters, and that its
+// draws stay within the rule's range but for a chance below 1e-9), recorded in
+// problems.uncertain, and its mean, within the range, is returned as the nominal value.
 std::optional<double> read_quantity(Problems& problems, const Item& item, const NumberRule& rule);
+
+// The distribution branch of read_quantity (read_distribution.cpp).
+std::optional<double> read_uncertain(Problems& problems, const Item& item, const NumberRule& rule);
 
 std::optional<std::uint64_t> read_integer(Problems& problems, const Item& item,
                                           const IntegerRule& rule);

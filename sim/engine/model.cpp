@@ -180,9 +180,11 @@ Model build_model(const Parameters& parameters) {
                                         [](const Tier& t) { return t.margin_growth != 0.0; });
   // Tenure cells: one per period of tenure while the loyalty multiplier still changes, and
   // one pooled last cell at the floor. Only tenures reachable within the horizon matter;
-  // with margin growth every reachable tenure keeps its own cell.
-  const int changing = s.loyalty ? static_cast<int>(std::ceil(8.0 * s.loyalty->half_life)) : 0;
-  m.tenure_cells = (margin_grows ? s.horizon : std::min(changing, s.horizon)) + 1;
+  // with margin growth every reachable tenure keeps its own cell. (Held at the horizon as a
+  // double first: 8 half-lives of a long half-life do not fit in an int.)
+  const double changing = s.loyalty ? std::ceil(8.0 * s.loyalty->half_life) : 0.0;
+  m.tenure_cells =
+      (margin_grows ? s.horizon : static_cast<int>(std::min(changing, double(s.horizon)))) + 1;
   for (int tau = 0; tau < m.tenure_cells; ++tau) {
     const bool last = tau + 1 == m.tenure_cells;
     m.loyalty_by_cell.push_back(!s.loyalty ? 1.0

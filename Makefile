@@ -68,7 +68,7 @@ test: build
 # replays the fuzz corpora); then clang's sanitizers on the scenarios and the corpora.
 sanitize: setup-hardening
 	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTENURE_SANITIZE=ON > /dev/null
-	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target tenure tenure_tests tenure_render_report
 	cd $(SANITIZE_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
 	$(SANITIZER_ENV) tests/fuzz/fuzz.sh replay
 

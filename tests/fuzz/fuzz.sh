@@ -93,6 +93,7 @@ case $mode in
       scratch=$(mktemp -d)
       trap 'rm -rf "$scratch"' EXIT
       for h in "${harnesses[@]}"; do
+        rm -f "$fuzz_dir/artifacts/$h"-*  # only this run's findings are shown
         fuzz_one "$h" "$seconds" "$scratch/corpus-$h" "$fuzz_dir/artifacts" || failed=1
       done
     else

@@ -70,7 +70,7 @@ fuzz_one() {
     > "$log" 2>&1 || status=$?
   local runs
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-  echo "fuzz_$harness: ${runs:-?} executions in ${seconds} s, corpus $(ls "$corpus" | wc -l) new inputs"
+  echo "fuzz_$harness: ${runs:-?} executions in ${seconds} s; $corpus holds $(find "$corpus" -type f | wc -l) inputs"
   if [ "$status" -ne 0 ]; then
     echo "fuzz_$harness FOUND A PROBLEM (exit $status); log $log:"
     grep -v '^#[0-9]' "$log" | tail -n 80
@@ -118,7 +118,7 @@ case $mode in
       # shellcheck disable=SC2046
       "$fuzz_dir/fuzz_$h" $(fuzz_flags "$h") "$source/tests/fuzz/corpus/$h"/* \
         > "$scratch/$h.log" 2>&1 || { tail -n 80 "$scratch/$h.log"; exit 1; }
-      echo "fuzz_$h: replayed $(ls "$source/tests/fuzz/corpus/$h" | wc -l) corpus inputs"
+      echo "fuzz_$h: replayed $(find "$source/tests/fuzz/corpus/$h" -type f | wc -l) corpus inputs"
     done
     ;;
   *)

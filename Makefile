@@ -4,15 +4,23 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
+SANITIZE_DIR ?= build-sanitize
+FUZZ_SECONDS ?= 600
+# Any sanitizer report fails the run, with its stack.
+SANITIZER_ENV := ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:print_stacktrace=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \
+                 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 # Debian 12 packages, installed by the set-up when missing: what building and running
-# needs, and what the tests need on top (Chromium for the report's browser test).
+# needs, and what the tests need on top: Chromium for the report's browser test, clang with
+# libFuzzer and its sanitizer runtimes for the fuzzers (make test, make fuzz) and the clang
+# half of make sanitize. The program itself builds with GCC alone.
 PACKAGES := build-essential cmake pkg-config libeigen3-dev libtbb-dev libyaml-cpp-dev \
             libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev \
             librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev
-TEST_PACKAGES := chromium
+TEST_PACKAGES := chromium clang libclang-rt-14-dev
 
-.PHONY: all setup setup-test configure build run test bench bench-compare golden screenshots format clean
+.PHONY: all setup setup-test configure build run test sanitize fuzz bench bench-compare golden \
+        screenshots format clean
 
 all: build
 
@@ -42,6 +50,18 @@ run: configure
 test: setup-test build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# GCC with ASan and UBSan: the whole suite (it runs and validates every shipped scenario and
+# replays the fuzz corpora); then clang's sanitizers on the scenarios and the corpora.
+sanitize: setup-test
+	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTENURE_SANITIZE=ON > /dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target tenure tenure_tests
+	cd $(SANITIZE_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
+	$(SANITIZER_ENV) tests/fuzz/fuzz.sh replay
+
+# New inputs go to tests/fuzz/work/corpus-*, crashes to tests/fuzz/work/artifacts/.
+fuzz: setup-test
+	tests/fuzz/fuzz.sh run $(FUZZ_SECONDS)
+
 bench: build
 	./$(BUILD_DIR)/tenure_bench --benchmark_min_time=0.2
 
@@ -64,4 +84,4 @@ format:
 	clang-format -i $$(find sim tests bench -name '*.cpp' -o -name '*.hpp')
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) build-fuzz

@@ -163,6 +163,10 @@ TEST_F(EndToEnd, RunTooLargeForMemoryIsRefusedBeforeItStarts) {
 
 // The guard counts the process's own limits, not only the machine's memory.
 TEST_F(EndToEnd, RunBeyondTheAddressSpaceLimitIsRefused) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space for its shadow memory, "
+                  "so the program cannot start under ulimit -v";
+#endif
   const fs::path out = scratch_ / "limited";
   const Outcome run = run_tenure(
       "run " + std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml --paths 2000000 --out " +
@@ -312,6 +316,18 @@ TEST_F(EndToEnd, ReplacingAnotherFilesResultsIsSaid) {
   const Outcome copied =
       run_tenure("run " + copy.string() + " --paths 50 --out " + out.string(), scratch_);
   EXPECT_THAT(copied.out, HasSubstr("held the results of " + original));
+}
+
+TEST_F(EndToEnd, EveryShippedScenarioValidates) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(TENURE_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++count;
+    const Outcome ok = run_tenure("validate " + entry.path().string(), scratch_);
+    EXPECT_EQ(ok.status, 0) << entry.path() << ": " << ok.err;
+    EXPECT_THAT(ok.out, HasSubstr(": ok (")) << entry.path();
+  }
+  EXPECT_GE(count, 6);
 }
 
 TEST_F(EndToEnd, ValidateAcceptsShippedScenarioAndHelpAndVersionWork) {

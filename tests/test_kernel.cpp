@@ -48,6 +48,16 @@ RunResults run(const Scenario& s, std::int64_t paths, int threads = 0) {
   return run_simulation(model, options);
 }
 
+// Found by fuzzing (docs/hardening.md): with a half-life of 1e10 periods, 8 half-lives did
+// not fit in the int count of tenure cells (undefined behaviour, a negative count in practice).
+TEST(Kernel, AHalfLifeBeyondAnyIntKeepsOneCellPerReachableTenure) {
+  Scenario s = small_business();
+  s.loyalty->half_life = 1e10;
+  const Model model = build_model(s);
+  EXPECT_EQ(model.tenure_cells, s.horizon + 1);
+  EXPECT_EQ(run_simulation(model, {.paths = 4, .seed = 1, .threads = 1}).paths(), 4);
+}
+
 TEST(Kernel, CustomersAreConserved) {
   const Scenario s = small_business();
   const RunResults r = run(s, 200);

@@ -102,6 +102,18 @@ TEST(ServiceRecovery, FundLimitsOffersAndConcessionsArePaidPerOffer) {
   EXPECT_GT(c.mean_difference, 4.0 * c.se);
 }
 
+// Found by fuzzing (docs/hardening.md): a fund paying for 1e19 offers overflowed the count
+// of offers left. Such a fund is no limit: every failure is offered a concession.
+TEST(ServiceRecovery, AFundBeyondAnyCountOffersEveryFailure) {
+  Scenario s = one_tier(2000, 0.0, 6);
+  s.service = service_for(1, 0.05, 0.5);
+  s.service->concession = 2.0;
+  s.policies[0].steps[0].recovery = {SpendLine::Kind::amount, 2e19};
+  const RunResults r = run(s, 50);
+  for (std::int64_t path = 0; path < r.paths(); ++path)
+    EXPECT_EQ(r.metric(0, "recoveries_offered")[path], r.metric(0, "failures")[path]);
+}
+
 // Expected referrals equal customers times rate: with conversion c, referred customers join
 // the base, so E[N_t] = N (1 + rho c)^(t-1) and E[referred] = rho N sum_t (1 + rho c)^(t-1).
 TEST(Referrals, ExpectedReferralsAreCustomersTimesRate) {

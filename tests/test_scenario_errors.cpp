@@ -389,6 +389,16 @@ TEST(ScenarioErrors, StrayCommaAndSecondDocument) {
             "here");
 }
 
+// Found by fuzzing (docs/hardening.md): a policy name that was not UTF-8 passed the reader
+// and made the JSON writer throw after the run.
+TEST(ScenarioErrors, TextThatIsNotUtf8IsRejectedWithItsLines) {
+  EXPECT_THAT(
+      problems(edit("  - name: half\n", "  - name: \xAE\n") + "# caf\xE9\n"),
+      ElementsAre("test.yaml:19: this line is not valid UTF-8 text; save the file as UTF-8",
+                  "test.yaml:22: this line is not valid UTF-8 text; save the file as UTF-8"));
+  EXPECT_THAT(problems(edit("name: test", "name: caf\xC3\xA9")), SizeIs(0));
+}
+
 TEST(ScenarioErrors, NameMustWorkAsAFolderName) {
   EXPECT_EQ(only_problem(edit("name: test", "name: a/b")),
             "test.yaml:1:7: name 'a/b' is used as the results folder name, so it cannot contain "

@@ -374,11 +374,12 @@ void fail_and_recover(Period& p) {
   const Service& service = *p.m.parameters.service;
   const double fund =
       line_spend(p.split.recovery, p.w.flows.budget, p.w.flows.budget_multiplier, p.w.flows.active);
-  // Offers the fund can pay for; a zero concession is never limited by the fund.
-  std::int64_t offers_left =
-      service.concession > 0.0
-          ? static_cast<std::int64_t>(std::floor(fund / service.concession + 1e-9))
-          : std::numeric_limits<std::int64_t>::max();
+  // Offers the fund can pay for; a zero concession is never limited by the fund, nor is a
+  // fund paying for more than 1e18 (no count gets there; converting more overflows).
+  const double affordable =
+      service.concession > 0.0 ? std::floor(fund / service.concession + 1e-9) : 1e18;
+  std::int64_t offers_left = affordable < 1e18 ? static_cast<std::int64_t>(affordable)
+                                               : std::numeric_limits<std::int64_t>::max();
   for (int segment = 0; segment < p.m.segments; ++segment)
     for (int tau = p.m.tenure_cells - 1; tau >= 0; --tau)
       offers_left -= fail_in_cell(p, segment, tau, offers_left);

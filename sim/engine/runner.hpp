@@ -46,7 +46,7 @@ struct RunOptions {
   std::int64_t paths = 1000;
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all available
-  Progress progress;
+  Progress progress = {};
 };
 
 // Simulates options.paths worlds under every policy of the model.

@@ -5,17 +5,17 @@
 namespace tenure {
 
 void write_worlds_csv(std::ostream& out, const RunResults& r) {
-  std::string line = "world,policy";
-  for (const std::string& input : r.inputs()) line += "," + csv_field(input);
-  for (const std::string& metric : r.metrics()) line += "," + metric;
-  out << line << '\n';
+  out << "world,policy";
+  for (const std::string& input : r.inputs()) out << ',' << csv_field(input);
+  for (const std::string& metric : r.metrics()) out << ',' << metric;
+  out << '\n';
   for (std::int64_t world = 0; world < r.paths(); ++world)
     for (std::size_t p = 0; p < r.policies().size(); ++p) {
-      line = fmt::format("{},{}", world, csv_field(r.policies()[p]));
-      for (std::size_t k = 0; k < r.inputs().size(); ++k) line += "," + number(r.input(k)[world]);
+      out << world << ',' << csv_field(r.policies()[p]);
+      for (std::size_t k = 0; k < r.inputs().size(); ++k) out << ',' << number(r.input(k)[world]);
       for (std::size_t k = 0; k < r.metrics().size(); ++k)
-        line += "," + number(r.metric(p, k)[world]);
-      out << line << '\n';
+        out << ',' << number(r.metric(p, k)[world]);
+      out << '\n';
     }
 }
 

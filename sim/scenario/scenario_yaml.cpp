@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/calibration/text.hpp"
 #include "sim/scenario/sections.hpp"
 
 namespace tenure {
@@ -105,6 +106,18 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
   return s;
 }
 
+// yaml-cpp passes any bytes through, and a name that is not UTF-8 would only fail when
+// summary.json is written, after the whole run: refuse the file up front, naming each line.
+void check_utf8(Problems& problems, std::string_view text) {
+  int line = 1;
+  for (std::size_t start = 0; start <= text.size(); ++line) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    if (!is_valid_utf8(text.substr(start, end - start)))
+      problems.add_at(line, 0, "this line is not valid UTF-8 text; save the file as UTF-8");
+    start = end + 1;
+  }
+}
+
 }  // namespace
 }  // namespace reader
 
@@ -114,6 +127,8 @@ using reader::Problems;
 Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name) {
   Problems problems(file_name);
   const std::string text(yaml_text);
+  reader::check_utf8(problems, text);
+  if (problems.count() > 0) throw ScenarioError(problems.take());
   YAML::Node root;
   try {
     const DocumentSurvey survey = reader::survey_documents(text);

@@ -140,7 +140,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BinomialCase{426, 0.3}, BinomialCase{1000, 0.5}, BinomialCase{300, 0.7},
                       BinomialCase{100000, 0.45}, BinomialCase{1000000000, 1e-3, 50000},
                       BinomialCase{2000000, 0.9, 50000}, BinomialCase{1000000000000, 1e-12},
-                      BinomialCase{1000000000000, 0.3, 50000}, BinomialCase{3, 0.5}));
+                      BinomialCase{1000000000000, 0.3, 50000}, BinomialCase{3, 0.5},
+                      BinomialCase{100000, 0.003}, BinomialCase{20000, 0.5}));
 
 class PoissonSampler : public ::testing::TestWithParam<double> {};
 

@@ -81,9 +81,16 @@ class RandomStream {
     return block_[used_++];
   }
 
-  // Uniform on the open interval (0, 1): 53 random bits, centred in their cell, so
-  // log(u) and 1/u are always finite.
-  double uniform() { return (static_cast<double>(next_u64() >> 11) + 0.5) * 0x1.0p-53; }
+  // Uniform on the open interval (0, 1): 52 random bits j, u = (2j + 1) 2^-53. Every value
+  // is an exact double, never 0 or 1, and the set is symmetric: 1 - u is again one of them,
+  // exactly, so a sampler may count failures at 1 - u without rounding. (A 53rd bit could
+  // not be centred: (k + 1/2) 2^-53 is not a double above 1/2, and rounds to 1 at the top.)
+  // 52 bits resolve probabilities to 2^-52, finer than the rounding of any computed one.
+  // Complementing the word gives 1 - u.
+  double uniform() { return to_uniform(next_u64()); }
+  static constexpr double to_uniform(std::uint64_t word) {
+    return static_cast<double>((word >> 11) | 1) * 0x1.0p-53;
+  }
 
   // Number of Philox blocks generated so far (each gives four 64-bit words).
   std::uint64_t blocks() const { return counter_.v[3]; }

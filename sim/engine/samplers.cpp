@@ -1,143 +1,280 @@
 #include "sim/engine/samplers.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "sim/engine/count_distributions.hpp"
 
 namespace tenure {
 
 namespace {
 
-// log Gamma(x) without touching the global `signgam` that std::lgamma writes: threads calling
-// std::lgamma at once fight over that one cache line.
-double log_gamma(double x) {
-  int sign = 0;
-  return ::lgamma_r(x, &sign);
+// Where a sum over a distribution of this mean starts: L = mean - sqrt(2 mean log 2^64), so
+// that P(X < L) <= exp(-(mean - L)^2 / (2 mean)) = 2^-64 (Chernoff's bound for the lower tail
+// of a binomial or Poisson count), far below the smallest uniform, 2^-53.
+std::int64_t sum_start(double mean) {
+  const double below = std::sqrt(2.0 * mean * 64.0 * std::numbers::ln2);
+  return static_cast<std::int64_t>(std::max(0.0, std::floor(mean - below)));
 }
 
-// Inversion by sequential search from 0: walk up the cumulative distribution using the
-// ratio f(k) / f(k-1) = (n - k + 1) / k * p / q. Exact; costs about n p + 1 steps, so it is
-// used only for small means. p <= 0.5 here.
-std::int64_t binomial_inversion(RandomStream& rng, std::int64_t n, double p) {
-  const double q = 1.0 - p;
-  const double ratio = p / q;
-  const double f0 = std::exp(static_cast<double>(n) * std::log1p(-p));  // q^n
-  while (true) {
-    double u = rng.uniform();
-    double f = f0;
-    std::int64_t k = 0;
-    // Subtract probabilities until u falls inside one; rounding can leave a sliver of u
-    // beyond k = n, in which case the draw is repeated (rare, and still exact).
-    while (u > f) {
-      u -= f;
-      ++k;
-      if (k > n) break;
-      f *= ratio * static_cast<double>(n - k + 1) / static_cast<double>(k);
-    }
-    if (k <= n) return k;
-  }
+// 1 / j for the counts most sums pass through: a multiplication where a division would
+// lengthen every step.
+constexpr int kReciprocals = 1024;
+constexpr std::array<double, kReciprocals> kReciprocal = [] {
+  std::array<double, kReciprocals> table{};
+  for (int j = 1; j < kReciprocals; ++j) table[j] = 1.0 / j;
+  return table;
+}();
+
+// P(X = j) / P(X = j - 1) for j = k + 1 .. k + 4: numerator(j) / j.
+template <typename Numerator>
+std::array<double, 4> four_ratios(std::int64_t k, const Numerator& numerator) {
+  const double j = static_cast<double>(k);
+  if (k + 4 < kReciprocals)
+    return {numerator(j + 1) * kReciprocal[k + 1], numerator(j + 2) * kReciprocal[k + 2],
+            numerator(j + 3) * kReciprocal[k + 3], numerator(j + 4) * kReciprocal[k + 4]};
+  return {numerator(j + 1) / (j + 1), numerator(j + 2) / (j + 2), numerator(j + 3) / (j + 3),
+          numerator(j + 4) / (j + 4)};
 }
 
-// Hörmann's BTRS (transformed rejection with squeeze, 1993) for n p >= 10, p <= 0.5.
-// A uniform pair (u, v) proposes k = floor((2a / us + b) u + c) with us = 0.5 - |u|; most
-// proposals are accepted by a cheap box test, the rest by comparing v, scaled by the hat,
-// with the pmf ratio f(k) / f(m) at the mode m.
-std::int64_t binomial_btrs(RandomStream& rng, std::int64_t n, double p) {
-  const double nd = static_cast<double>(n);
-  const double q = 1.0 - p;
-  const double spq = std::sqrt(nd * p * q);
-  const double b = 1.15 + 2.53 * spq;
-  const double a = -0.0873 + 0.0248 * b + 0.01 * p;
-  const double c = nd * p + 0.5;
-  const double alpha = (2.83 + 5.1 / b) * spq;
-  const double v_r = 0.92 - 4.2 / b;
-  // Constants of the exact test, computed only when a proposal needs it (most are
-  // accepted by the box test, and these logs and log-gammas cost more than the rest).
-  double mode = 0.0, log_ratio = 0.0, log_factorials_mode = 0.0;
-  bool exact_test_ready = false;
-  while (true) {
-    const double u = rng.uniform() - 0.5;
-    const double v = rng.uniform();
-    const double us = 0.5 - std::abs(u);
-    const double k = std::floor((2.0 * a / us + b) * u + c);
-    if (us >= 0.07 && v <= v_r) return static_cast<std::int64_t>(k);
-    if (k < 0.0 || k > nd) continue;
-    if (!exact_test_ready) {
-      mode = std::floor((nd + 1.0) * p);
-      log_ratio = std::log(p / q);
-      log_factorials_mode = log_gamma(mode + 1.0) + log_gamma(nd - mode + 1.0);
-      exact_test_ready = true;
-    }
-    // log f(k) / f(m) = log m! + log (n-m)! - log k! - log (n-k)! + (k - m) log(p / q)
-    const double log_f_ratio =
-        log_factorials_mode - log_gamma(k + 1.0) - log_gamma(nd - k + 1.0) + (k - mode) * log_ratio;
-    if (std::log(v * alpha / (a / (us * us) + b)) <= log_f_ratio)
-      return static_cast<std::int64_t>(k);
+// Inversion by summing P(X = j) for j = k, k + 1, ... from P(X = k) = mass until the sum
+// reaches u; P(X = j) / P(X = j - 1) = numerator(j) / j. The sums are one fixed sequence for
+// every u, so the count is non-decreasing in u. The first two counts are added one at a time
+// (most draws of the kernel end there), then four at a time: the four ratios, their running
+// products p_i = P(X = k + i) / P(X = k) and sums q_i = p_1 + ... + p_i do not depend on the
+// mass carried from the previous block, so a block waits for one multiply-add,
+// sum + mass q_4, instead of four dependent steps; the sums inside a block are formed only
+// when u falls in it. Near 1 the sum can stop growing below u, by its rounding: once past
+// the mean it no longer changes, the draw ends there (samplers.hpp). `last` bounds the
+// count (n for the binomial).
+template <typename Numerator>
+std::int64_t sum_until(double u, double mean, std::int64_t k, double mass, std::int64_t last,
+                       const Numerator& numerator) {
+  const auto ratio = [&](std::int64_t j) {
+    const double x = static_cast<double>(j);
+    return j < kReciprocals ? numerator(x) * kReciprocal[j] : numerator(x) / x;
+  };
+  double sum = mass;
+  for (int step = 0; step < 2; ++step) {  // one at a time
+    if (u <= sum || k == last) return k;
+    mass *= ratio(++k);
+    sum += mass;
   }
+  if (u <= sum) return k;
+  while (last - k >= 4) {  // four at a time
+    const auto [r1, r2, r3, r4] = four_ratios(k, numerator);
+    const double p2 = r1 * r2, p3 = p2 * r3, p4 = p3 * r4;
+    const double q2 = r1 + p2, q3 = q2 + p3, q4 = q3 + p4;
+    const double s4 = sum + mass * q4;
+    if (u <= s4) {
+      const double s1 = sum + mass * r1, s2 = sum + mass * q2, s3 = sum + mass * q3;
+      return k + (u <= s1 ? 1 : u <= s2 ? 2 : u <= s3 ? 3 : 4);
+    }
+    if (static_cast<double>(k) > mean && s4 == sum + mass * q3) {  // the sum stopped growing
+      const double s1 = sum + mass * r1, s2 = sum + mass * q2;
+      return k + (s1 == sum ? 1 : s2 == s1 ? 2 : sum + mass * q3 == s2 ? 3 : 4);
+    }
+    k += 4;
+    mass *= p4;
+    sum = s4;
+  }
+  while (u > sum && k < last) {  // the last few counts below `last`, one at a time
+    mass *= ratio(++k);
+    const double next = sum + mass;
+    if (next == sum && static_cast<double>(k) > mean) return k;
+    sum = next;
+  }
+  return k;
+}
+
+std::int64_t binomial_sum_from(double u, std::int64_t n, double odds, double mean, std::int64_t k,
+                               double mass) {
+  // P(X = j) / P(X = j - 1) = (n - j + 1) / j * p / q
+  const double trials = static_cast<double>(n) + 1.0;
+  return sum_until(u, mean, k, mass, n, [&](double j) { return odds * (trials - j); });
+}
+
+std::int64_t poisson_sum_from(double u, double mean, std::int64_t k, double mass) {
+  // P(X = j) / P(X = j - 1) = mean / j
+  return sum_until(u, mean, k, mass, std::numeric_limits<std::int64_t>::max(),
+                   [&](double) { return mean; });
+}
+
+// The smallest k in [0, top] with u <= P(X <= k), for large means. `reached(k)` says whether
+// u <= P(X <= k), from probabilities computed directly at k, never accumulated along the
+// way; so the answer does not depend on where the search started, and since they increase
+// with k (by far more than their rounding), it is non-decreasing in u. The search starts at
+// `guess`, gallops away from it by doubling steps until it brackets the answer, then bisects:
+// about two evaluations when the guess is right or one off.
+template <typename Reached>
+std::int64_t search_from_guess(double guess, std::int64_t top, const Reached& reached) {
+  std::int64_t lo, hi;  // reached(hi), and not reached(lo) or lo == -1
+  const auto start = static_cast<std::int64_t>(std::clamp(guess, 0.0, static_cast<double>(top)));
+  if (reached(start)) {
+    hi = start;
+    for (std::int64_t step = 1;; step *= 2) {
+      lo = std::max<std::int64_t>(hi - step, -1);
+      if (lo < 0 || !reached(lo)) break;
+      hi = lo;
+    }
+  } else {
+    lo = start;
+    for (std::int64_t step = 1;; step *= 2) {
+      hi = std::min(lo + step, top);
+      if (hi == top || reached(hi)) break;
+      lo = hi;
+    }
+  }
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    (reached(mid) ? hi : lo) = mid;
+  }
+  return hi;
+}
+
+// A starting guess for the quantile: the Cornish-Fisher expansion to first order,
+// mean + sd (z + skewness (z^2 - 1) / 6), z the normal quantile, with the continuity correction.
+double cornish_fisher(double u, double mean, double sd, double skewness) {
+  const double z = normal_quantile(u);
+  return std::ceil(mean + sd * (z + skewness * (z * z - 1.0) / 6.0) - 0.5);
+}
+
+// u <= P(X <= k) decided on the smaller side of `split`: below it by u <= P(X <= k), from it
+// on by 1 - u >= P(X > k), so each comparison keeps the relative accuracy of the small tail.
+struct TailTest {
+  double u, complement;  // complement = 1 - u
+  std::int64_t split;
+  bool operator()(std::int64_t k, const Tails& tails) const {
+    return k < split ? u <= tails.lower : complement >= tails.upper;
+  }
+};
+
+// Binomial(n, p), p <= 1/2, of large mean, by Temme's expansion of the incomplete beta
+// function at each step.
+std::int64_t binomial_search(double u, double complement, std::int64_t n, double p) {
+  const double mean = static_cast<double>(n) * p, sd = std::sqrt(mean * (1.0 - p));
+  const TailTest test{u, complement, static_cast<std::int64_t>((static_cast<double>(n) + 1) * p)};
+  return search_from_guess(cornish_fisher(u, mean, sd, (1.0 - 2.0 * p) / sd), n,
+                           [&](std::int64_t k) { return test(k, binomial_tails(k, n, p)); });
+}
+
+// Poisson of large mean, by Temme's expansion at each step. Every count a uniform can reach
+// (a tail of 2^-53 is within 8.5 sd of the mean) is above 0.45 mean for the smallest mean
+// searched, where the expansion is accurate.
+static_assert(0.45 * kPoissonSumBelow >= kPoissonTailsMinimumShape);
+std::int64_t poisson_search(double u, double mean) {
+  const double sd = std::sqrt(mean);
+  const TailTest test{u, 1.0 - u, static_cast<std::int64_t>(mean)};
+  return search_from_guess(cornish_fisher(u, mean, sd, 1.0 / sd),
+                           std::numeric_limits<std::int64_t>::max() / 4,
+                           [&](std::int64_t k) { return test(k, poisson_tails(k, mean)); });
+}
+
+// The draws of larger means, kept out of line so the common draw of a small mean (a few
+// comparisons) does not pay for their registers.
+[[gnu::noinline]] std::int64_t binomial_large_mean(double v, double complement, std::int64_t n,
+                                                   double p, double odds, double mean) {
+  if (mean < kBinomialSumBelow) {
+    const std::int64_t start = sum_start(mean);
+    return binomial_sum_from(v, n, odds, mean, start, std::exp(binomial_log_pmf(start, n, p)));
+  }
+  return binomial_search(v, complement, n, p);
+}
+
+[[gnu::noinline]] std::int64_t poisson_large_mean(double u, double mean, std::int64_t start,
+                                                  double start_mass) {
+  if (mean < kPoissonSumBelow) return poisson_sum_from(u, mean, start, start_mass);
+  return poisson_search(u, mean);
 }
 
 }  // namespace
 
-std::int64_t binomial(RandomStream& rng, std::int64_t n, double p) {
-  if (n <= 0 || !(p > 0.0)) return 0;
-  if (p >= 1.0) return n;
-  // Symmetry keeps p <= 0.5, where both methods are designed to work.
-  if (p > 0.5) return n - binomial(rng, n, 1.0 - p);
-  if (static_cast<double>(n) * p < 10.0) return binomial_inversion(rng, n, p);
-  return binomial_btrs(rng, n, p);
+PreparedBinomial::PreparedBinomial(double p) {
+  if (!(p > 0.0)) return;  // 0 and NaN: no successes
+  p_ = std::min(p, 1.0);
+  complement_ = p_ > 0.5;
+  smaller_ = complement_ ? 1.0 - p_ : p_;  // exact: 1 - p has no rounding for p in [1/2, 1]
+  log_q_ = std::log1p(-smaller_);
+  odds_ = smaller_ / (1.0 - smaller_);
 }
 
-std::int64_t poisson(RandomStream& rng, double mean) {
-  if (!(mean > 0.0)) return 0;
-  if (mean < 10.0) {
-    // Inversion by sequential search: f(k) = f(k-1) mean / k from f(0) = exp(-mean).
-    const double f0 = std::exp(-mean);
-    while (true) {
-      double u = rng.uniform();
-      double f = f0;
-      std::int64_t k = 0;
-      while (u > f && k < 1000) {
-        u -= f;
-        ++k;
-        f *= mean / static_cast<double>(k);
-      }
-      if (k < 1000) return k;  // rounding left u beyond any reachable k: draw again
-    }
+std::int64_t PreparedBinomial::quantile(double u, std::int64_t n) const {
+  if (n <= 0) return 0;
+  // With p > 1/2, X = n - Y, Y ~ Binomial(n, 1 - p), and X <= k iff Y >= n - k: Y is drawn
+  // at 1 - u (and its own complement is u, exactly). p = 0 or 1 leaves smaller_ = 0: P(Y = 0)
+  // is then exp(0) = 1 and Y is 0.
+  const double v = complement_ ? 1.0 - u : u;
+  const double mean = static_cast<double>(n) * smaller_;
+  std::int64_t k = 0;
+  if (mean < kSearchFromZeroBelow) {
+    const double none = std::exp(static_cast<double>(n) * log_q_);  // P(Y = 0) = q^n
+    if (v > none) k = binomial_sum_from(v, n, odds_, mean, 0, none);
+  } else {
+    k = binomial_large_mean(v, complement_ ? u : 1.0 - u, n, smaller_, odds_, mean);
   }
-  // Hörmann's PTRS (transformed rejection with squeeze, 1993) for mean >= 10.
-  const double slam = std::sqrt(mean);
-  const double b = 0.931 + 2.53 * slam;
-  const double a = -0.059 + 0.02483 * b;
-  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-  const double v_r = 0.9277 - 3.6224 / (b - 2.0);
-  while (true) {
-    const double u = rng.uniform() - 0.5;
-    const double v = rng.uniform();
-    const double us = 0.5 - std::abs(u);
-    const double k = std::floor((2.0 * a / us + b) * u + mean + 0.43);
-    if (us >= 0.07 && v <= v_r) return static_cast<std::int64_t>(k);
-    if (k < 0.0 || (us < 0.013 && v > us)) continue;
-    const double log_mean = std::log(mean);  // only proposals outside the box get here
-    // Accept when log(v inv_alpha / (a / us^2 + b)) <= log f(k) = -mean + k log mean - log k!
-    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
-        -mean + k * log_mean - log_gamma(k + 1.0))
-      return static_cast<std::int64_t>(k);
+  return complement_ ? n - k : k;
+}
+
+PreparedPoisson::PreparedPoisson(double mean) {
+  if (!(mean > 0.0)) return;
+  mean_ = mean;
+  if (mean < kSearchFromZeroBelow) {
+    start_mass_ = std::exp(-mean);
+  } else if (mean < kPoissonSumBelow) {
+    start_ = sum_start(mean);
+    start_mass_ = std::exp(poisson_log_pmf(start_, mean));
   }
 }
 
+std::int64_t PreparedPoisson::quantile(double u) const {
+  if (mean_ == 0.0) return 0;
+  if (mean_ < kSearchFromZeroBelow)
+    return u <= start_mass_ ? 0 : poisson_sum_from(u, mean_, 0, start_mass_);
+  return poisson_large_mean(u, mean_, start_, start_mass_);
+}
+
+std::int64_t binomial_quantile(double u, std::int64_t n, double p) {
+  return PreparedBinomial(p).quantile(u, n);
+}
+
+std::int64_t poisson_quantile(double u, double mean) {
+  return PreparedPoisson(mean).quantile(u);
+}
+
+// Conditional binomials: category i takes Binomial(left, p_i / (probability not yet
+// assigned)). PreparedMultinomial computes the same conditional probabilities the same way.
 std::int64_t multinomial(RandomStream& rng, std::int64_t n, std::span<const double> probabilities,
                          std::span<std::int64_t> counts) {
-  // Conditional binomials: category i takes Bin(left, p_i / (probability not yet assigned)).
   double remaining = 1.0;
   std::int64_t left = n;
   for (std::size_t i = 0; i < probabilities.size(); ++i) {
-    if (left == 0) {
-      counts[i] = 0;
-      continue;
-    }
     const double p = probabilities[i];
     counts[i] = binomial(rng, left, remaining > 0.0 ? std::clamp(p / remaining, 0.0, 1.0) : 1.0);
     left -= counts[i];
     remaining -= p;
+  }
+  return left;
+}
+
+void PreparedMultinomial::prepare(std::span<const double> probabilities) {
+  conditional_.resize(probabilities.size());
+  double remaining = 1.0;
+  for (std::size_t i = 0; i < probabilities.size(); ++i) {
+    const double p = probabilities[i];
+    conditional_[i] = PreparedBinomial(remaining > 0.0 ? std::clamp(p / remaining, 0.0, 1.0) : 1.0);
+    remaining -= p;
+  }
+}
+
+std::int64_t PreparedMultinomial::draw(RandomStream& rng, std::int64_t n,
+                                       std::span<std::int64_t> counts) const {
+  std::int64_t left = n;
+  for (std::size_t i = 0; i < conditional_.size(); ++i) {
+    counts[i] = conditional_[i].draw(rng, left);
+    left -= counts[i];
   }
   return left;
 }

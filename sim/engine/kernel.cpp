@@ -28,6 +28,7 @@ void Workspace::fit(const Model& model) {
   for (const auto& moves : model.move_probability) most_moves = std::max(most_moves, moves.size());
   move_draw.resize(most_moves);
   move_now.resize(most_moves);
+  moves_prepared.prepare(move_now);  // room for the most moves, so preparing never allocates
   result.metrics.resize(model.layout.metric_slots());
   result.series.resize(model.layout.series_slots() * model.horizon);
 }
@@ -424,7 +425,7 @@ void churn_segment(Period& p, int segment, std::span<const double> moves) {
     const int aged = std::min(tau + 1, last_cell);
     if (stay > 0 && !moves.empty()) {
       // Migration continues the cell's churn stream: one Philox block usually serves both.
-      stay = multinomial(rng, stay, moves, {w.move_draw.data(), moves.size()});
+      stay = w.moves_prepared.draw(rng, stay, {w.move_draw.data(), moves.size()});
       w.draws += moves.size();
       for (std::size_t j = 0; j < moves.size(); ++j)
         w.state.next[p.cell(m.move_to[tier][j] * m.classes + churn_class, aged)] += w.move_draw[j];
@@ -439,6 +440,7 @@ void churn_and_migrate(Period& p) {
   p.w.flows.lost = p.w.flows.unhappy_defectors;
   for (int tier = 0; tier < p.m.tiers; ++tier) {
     const std::span<const double> moves = moves_now(p, tier);
+    p.w.moves_prepared.prepare(moves);  // once for every cell of the tier
     for (int c = 0; c < p.m.classes; ++c) churn_segment(p, tier * p.m.classes + c, moves);
   }
   std::swap(state.counts, state.next);

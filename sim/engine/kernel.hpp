@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/engine/model.hpp"
+#include "sim/engine/samplers.hpp"
 #include "sim/engine/world.hpp"
 
 namespace tenure {
@@ -54,6 +55,7 @@ struct Workspace {
   std::vector<std::int64_t> tier_referred;  // new customers per tier from customer referrals
   std::vector<std::int64_t> move_draw;      // scratch for migration counts
   std::vector<double> move_now;             // this period's move probabilities of a tier
+  PreparedMultinomial moves_prepared;       // the same, prepared once for every cell of it
   std::vector<std::int64_t> class_draw;     // scratch for splits over churn classes
   std::vector<double> tier_effect;          // retention effect per tier this period
   std::vector<double> tier_upgrade;         // upgrade multiplier per tier this period

@@ -51,8 +51,8 @@ double uplift(double max_uplift, double scale, double spend) {
 int default_initial_tenure(const Parameters& s) {
   // 8 half-lives, held at the longest tenure a scenario may give (a half-life of 1e10 periods
   // would not fit in an int; its floor is never reached anyway).
-  return s.loyalty ? static_cast<int>(std::min(std::ceil(8.0 * s.loyalty->half_life),
-                                               double(limits::kHorizon)))
+  return s.loyalty ? static_cast<int>(
+                         std::min(std::ceil(8.0 * s.loyalty->half_life), double(limits::kHorizon)))
                    : 0;
 }
 

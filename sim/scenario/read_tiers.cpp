@@ -59,7 +59,7 @@ std::optional<TierMap> read_tier_map(Problems& problems, const Item& item, const
 std::vector<double> read_per_tier(Problems& problems, const Item& item, const TierNames& tiers,
                                   const NumberRule& rule, double fallback) {
   std::vector<double> values(tiers.size(), fallback);
-  if (!item.node.IsMap()) {
+  if (!item.node.IsMap() || item.node["dist"]) {  // one number, or one distribution, for all
     if (const auto value = read_quantity(problems, item, rule)) values.assign(tiers.size(), *value);
     return values;
   }

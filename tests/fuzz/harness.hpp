@@ -82,7 +82,8 @@ inline void scenario_input(std::string_view text) {
   const RunSummary summary = summarize_run(results, scenario.cash_floor);
   ReportInputs inputs;
   inputs.folder = "fuzz";
-  inputs.summary_json = summary_json(scenario, results, summary, RunContext{"tenure run fuzz.yaml"});
+  inputs.summary_json =
+      summary_json(scenario, results, summary, RunContext{"tenure run fuzz.yaml"});
   inputs.periods_csv = periods_csv(results, summary);
   summary_csv(results, summary);
   text_report(scenario, results, summary);

@@ -5,7 +5,8 @@
   ignores the rest); every property of every map has a title and a description.
 - Each section has exactly the keys of its table in docs/scenario-format.md, which
   tests/test_scenario_docs.cpp holds equal to the reader's (sim/scenario/keys.cpp).
-- It accepts every shipped scenario and each file of tests/schema/valid/.
+- It accepts every shipped scenario, each of which names it in its first line, and each file
+  of tests/schema/valid/.
 - It rejects each file of tests/schema/invalid/ exactly at the places its leading comment
   lines name, one per line: `# tiers[0].churn: above 1`; `(top)` is the file's top level.
 - Given the program, the reader agrees: it accepts the valid files and rejects the invalid.
@@ -55,6 +56,7 @@ SECTIONS = {
 # documentation have them: until then they are left out of the comparison.
 NOT_YET_DOCUMENTED = {"top": {"variables"}, "variables": {"value", "min", "max"}}
 ANNOTATIONS = {"$ref", "title", "description", "default"}
+MODELINE = "# yaml-language-server: $schema=../docs/scenario.schema.json"
 
 failures = []
 
@@ -192,8 +194,11 @@ def main(source, program=None):
     validator = jsonschema.Draft7Validator(schema)
     reader_knows_variables = "variables" in documented_keys(markdown)["top"]
 
+    shipped = sorted((source / "scenarios").glob("*.yaml"))
+    for path in shipped:
+        check(path.read_text().startswith(MODELINE + "\n"), f"{path.name}: first line is not {MODELINE}")
     here = source / "tests/schema"
-    valid = sorted((source / "scenarios").glob("*.yaml")) + sorted((here / "valid").glob("*.yaml"))
+    valid = shipped + sorted((here / "valid").glob("*.yaml"))
     invalid = sorted((here / "invalid").glob("*.yaml"))
     check(len(valid) > 8 and len(invalid) > 30, "the scenario files to check are missing")
     for path in valid:

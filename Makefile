@@ -13,11 +13,12 @@ SANITIZER_ENV := ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:print_stacktrace=1:
 # Debian 12 packages, installed by the set-up when missing: what building and running
 # needs, and what the tests need on top: Chromium for the report's browser test, clang with
 # libFuzzer and its sanitizer runtimes for the fuzzers (make test, make fuzz) and the clang
-# half of make sanitize. The program itself builds with GCC alone.
+# half of make sanitize, Python's YAML and JSON Schema modules for the scenario schema's test.
+# The program itself builds with GCC alone.
 PACKAGES := build-essential cmake pkg-config libeigen3-dev libtbb-dev libyaml-cpp-dev \
             libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev \
             librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev openmpi-bin libopenmpi-dev
-TEST_PACKAGES := chromium clang libclang-rt-14-dev
+TEST_PACKAGES := chromium clang libclang-rt-14-dev python3-yaml python3-jsonschema
 
 .PHONY: all setup setup-test configure build run test sanitize fuzz bench bench-compare golden \
         screenshots format clean

@@ -2,9 +2,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <string>
 
+#include "sim/cluster/cluster.hpp"
 #include "sim/commands/commands.hpp"
 
 namespace {
@@ -85,8 +87,17 @@ void add_stress(CLI::App& app, tenure::StressArguments& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First, as MPI may take its own arguments out of argv. In an MPI job every rank runs the
+  // whole program; only the leader's output is seen, errors included (a failure on another
+  // rank reaches the leader as a message).
+  const tenure::Cluster cluster(argc, argv);
+  if (!cluster.leader()) {
+    (void)std::freopen("/dev/null", "w", stdout);
+    (void)std::freopen("/dev/null", "w", stderr);
+  }
   CLI::App app{"tenure: Monte Carlo simulation of acquisition versus retention spending"};
-  app.set_version_flag("--version", std::string("tenure ") + TENURE_VERSION);
+  app.set_version_flag("--version", std::string("tenure ") + TENURE_VERSION +
+                                        (tenure::Cluster::built_with_mpi() ? " (with MPI)" : ""));
   app.require_subcommand(1);
   tenure::RunArguments run;
   add_run(app, run);
@@ -110,10 +121,14 @@ int main(int argc, char** argv) {
   }
   const std::string command = app.get_subcommands().front()->get_name();
   return tenure::with_error_reporting([&] {
-    if (command == "validate") return tenure::validate_command(validate_file);
-    if (command == "fit") return tenure::fit_command(fit);
-    if (command == "report") return tenure::report_command(report_folder);
-    if (command == "stress") return tenure::stress_command(stress);
-    return tenure::run_command(run);
+    if (command == "run") return tenure::run_command(run, cluster);
+    if (command == "stress") return tenure::stress_command(stress, cluster);
+    int code = tenure::kSuccess;  // the commands that do not simulate: the leader alone
+    cluster.on_leader([&] {
+      if (command == "validate") code = tenure::validate_command(validate_file);
+      if (command == "fit") code = tenure::fit_command(fit);
+      if (command == "report") code = tenure::report_command(report_folder);
+    });
+    return code;
   });
 }

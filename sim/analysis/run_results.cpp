@@ -51,4 +51,25 @@ std::span<const double> RunResults::series(std::size_t policy, std::size_t serie
   return series_values_[(policy * series_.size() + series) * horizon_ + (period - 1)];
 }
 
+void RunResults::pack_worlds(std::int64_t first, std::int64_t last,
+                             std::vector<double>& out) const {
+  if (first < 0 || last > paths_ || last < first) throw std::out_of_range("worlds not in the run");
+  for (auto path = static_cast<std::size_t>(first); path < static_cast<std::size_t>(last); ++path)
+    for (const auto* table : {&metric_values_, &series_values_, &input_values_})
+      for (const auto& values : *table) out.push_back(values[path]);
+}
+
+void RunResults::unpack_worlds(std::int64_t first, std::int64_t last,
+                               std::span<const double> packed) {
+  const std::size_t per_world =
+      metric_values_.size() + series_values_.size() + input_values_.size();
+  if (first < 0 || last > paths_ || last < first ||
+      packed.size() != per_world * static_cast<std::size_t>(last - first))
+    throw std::length_error("packed worlds do not match the run's layout");
+  auto value = packed.begin();
+  for (auto path = static_cast<std::size_t>(first); path < static_cast<std::size_t>(last); ++path)
+    for (auto* table : {&metric_values_, &series_values_, &input_values_})
+      for (auto& values : *table) values[path] = *value++;
+}
+
 }  // namespace tenure

@@ -40,6 +40,12 @@ class RunResults {
   std::span<double> input(std::size_t input) { return input_values_[input]; }
   std::span<const double> input(std::size_t input) const { return input_values_[input]; }
 
+  // Every value of worlds [first, last), world after world, appended to `out`: what one
+  // process sends another so that both hold the same results. unpack_worlds writes back
+  // values packed so, for consecutive worlds from `first`.
+  void pack_worlds(std::int64_t first, std::int64_t last, std::vector<double>& out) const;
+  void unpack_worlds(std::int64_t first, std::int64_t last, std::span<const double> packed);
+
  private:
   std::vector<std::string> policies_, metrics_, series_, inputs_;
   std::int64_t paths_ = 0;

@@ -62,6 +62,19 @@ class Cluster {
   // lowest failing rank.
   void settle(std::exception_ptr failure) const;
 
+  // Runs `work` on every rank, then settles: for checks whose outcome may differ between
+  // ranks (the memory each has), so that one rank's refusal stops them all.
+  template <class Work>
+  void on_every_rank(Work&& work) const {
+    std::exception_ptr failure;
+    try {
+      work();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    settle(failure);
+  }
+
   // Runs `work` on the leader only (checks of the results folder, writing files), then
   // settles, so that a failure there stops every rank.
   template <class Work>

@@ -10,6 +10,8 @@
 
 namespace tenure {
 
+class Cluster;
+
 // The exit codes of the program, few and stable (documented in the README).
 enum ExitCode : int {
   kSuccess = 0,
@@ -56,11 +58,13 @@ struct FitArguments {
   Chatter chatter;
 };
 
-// Each returns the exit code; errors are reported on stderr.
-int run_command(const RunArguments& arguments);
+// Each returns the exit code; errors are reported on stderr. Those that simulate take the
+// cluster they run on (one process, or the ranks of an MPI job): every rank calls them alike,
+// the leader alone writes files and the terminal.
+int run_command(const RunArguments& arguments, const Cluster& cluster);
 int validate_command(const std::string& file);
 int fit_command(const FitArguments& arguments);
-int stress_command(const StressArguments& arguments);
+int stress_command(const StressArguments& arguments, const Cluster& cluster);
 int report_command(const std::string& folder);
 
 // Runs a command, turning every error it throws into its message on stderr and its exit

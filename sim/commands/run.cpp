@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "sim/analysis/summary.hpp"
+#include "sim/cluster/cluster.hpp"
 #include "sim/commands/commands.hpp"
 #include "sim/commands/progress.hpp"
 #include "sim/commands/results_folder.hpp"
@@ -53,29 +54,10 @@ std::optional<RunSummary::Precision> simulate(Simulation& simulation, const RunA
   return RunSummary::Precision{run.target, run.achieved, run.reached, simulation.results().paths()};
 }
 
-}  // namespace
-
-int run_command(const RunArguments& a) {
-  Scenario scenario = load_scenario_file(a.file);
-  if (a.paths) scenario.paths = *a.paths;
-  if (a.seed) scenario.seed = *a.seed;
-  const Model model = build_model(scenario);
-  // Everything that could stop the run is checked before it starts: memory for every
-  // world's results (with a precision target, for the cap), and the results folder.
-  check_memory(model, scenario.paths);
-  const std::filesystem::path out = results_folder(a.out, scenario.name);
-  check_output_folder(out);
-
-  Simulation simulation(model, scenario.seed, a.threads);
-  const auto precision = simulate(simulation, a, scenario.paths);
-  const RunResults& results = simulation.results();
-  RunSummary summary = summarize_run(results, scenario.cash_floor);
-  summary.precision = precision;
-  std::optional<Sensitivity> study;
-  if (!results.inputs().empty())
-    study = sensitivity(model, results, summary, scenario.seed, a.threads);
-  const RunContext context{reproducing_command(a.file, scenario.seed, results.paths()),
-                           churn_classes(scenario, model), study ? &*study : nullptr};
+// Writes the run's result set and tells the user about it.
+void write_and_tell(const RunArguments& a, const std::filesystem::path& out,
+                    const Scenario& scenario, const RunResults& results, const RunSummary& summary,
+                    const RunContext& context) {
   ResultSet set = run_result_set(out, scenario, results, summary, context);
   if (a.worlds)
     set.add_streamed("worlds.csv", [&](std::ostream& file) { write_worlds_csv(file, results); });
@@ -83,12 +65,39 @@ int run_command(const RunArguments& a) {
   set.commit();
 
   if (a.chatter.json) std::cout << set.text("summary.json");
-  if (a.chatter.quiet || a.chatter.json) return kSuccess;
+  if (a.chatter.quiet || a.chatter.json) return;
   std::cout << text_report(scenario, results, summary) << model_notes(scenario, context);
-  if (study) std::cout << sensitivity_text(*study);
+  if (context.sensitivity) std::cout << sensitivity_text(*context.sensitivity);
   std::cout << fmt::format("\nresults written to {}/ (open report.html in a browser)\n",
                            out.string());
   std::cout << replaced_note(previous_source, scenario.source_file, out);
+}
+
+}  // namespace
+
+int run_command(const RunArguments& a, const Cluster& cluster) {
+  Scenario scenario = load_scenario_file(a.file);
+  if (a.paths) scenario.paths = *a.paths;
+  if (a.seed) scenario.seed = *a.seed;
+  const Model model = build_model(scenario);
+  // Everything that could stop the run is checked before it starts: memory for every
+  // world's results (with a precision target, for the cap), and the results folder.
+  cluster.on_every_rank([&] { check_memory(model, scenario.paths); });  // each holds it all
+  const std::filesystem::path out = results_folder(a.out, scenario.name);
+  cluster.on_leader([&] { check_output_folder(out); });
+
+  Simulation simulation(model, scenario.seed, Workers(a.threads, &cluster));
+  const auto precision = simulate(simulation, a, scenario.paths);
+  const RunResults& results = simulation.results();
+  RunSummary summary = summarize_run(results, scenario.cash_floor);
+  summary.precision = precision;
+  std::optional<Sensitivity> study;
+  if (!results.inputs().empty())
+    study = sensitivity(model, results, summary, scenario.seed, Workers(a.threads, &cluster));
+  const RunContext context{reproducing_command(a.file, scenario.seed, results.paths()),
+                           churn_classes(scenario, model), study ? &*study : nullptr};
+  // Every rank holds the same results; the leader alone writes and speaks.
+  cluster.on_leader([&] { write_and_tell(a, out, scenario, results, summary, context); });
   return kSuccess;
 }
 

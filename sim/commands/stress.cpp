@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "sim/cluster/cluster.hpp"
 #include "sim/commands/commands.hpp"
 #include "sim/commands/progress.hpp"
 #include "sim/commands/results_folder.hpp"
@@ -59,7 +60,7 @@ std::pair<double, double> parse_range(const std::string& text) {
 
 }  // namespace
 
-int stress_command(const StressArguments& a) {
+int stress_command(const StressArguments& a, const Cluster& cluster) {
   Scenario scenario = load_scenario_file(a.file);
   if (a.paths) scenario.paths = *a.paths;
   if (a.seed) scenario.seed = *a.seed;
@@ -69,29 +70,31 @@ int stress_command(const StressArguments& a) {
   std::tie(request.low, request.high) = parse_range(a.range);
   request.worlds = scenario.paths;
   request.seed = scenario.seed;
-  request.threads = a.threads;
-  check_memory(model, request.worlds);
+  request.workers = Workers(a.threads, &cluster);
+  cluster.on_every_rank([&] { check_memory(model, request.worlds); });
   const std::filesystem::path out = results_folder(a.out, scenario.name + "-stress");
-  check_output_folder(out);
+  cluster.on_leader([&] { check_output_folder(out); });
   StressResult result;
   {
     ProgressDisplay display(a.chatter.quiet, "worlds");
     result = reverse_stress(scenario, request, display.callback());
   }
   const std::string policy = model.policies[request.figure.policy].name;
-  ResultSet set(out);
-  set.add("stress.json", stress_json(request, policy, result));
-  set.add("stress.csv", stress_csv(result));
-  ReportInputs inputs;
-  inputs.folder = out.string();
-  inputs.stress_json = set.text("stress.json");
-  inputs.stress_csv = set.text("stress.csv");
-  set.add("report.html", render_report(inputs));
-  set.commit();
-  if (a.chatter.json) std::cout << set.text("stress.json");
-  if (a.chatter.quiet || a.chatter.json) return result.found ? kSuccess : kSuccess;
-  std::cout << stress_text(request, policy, result);
-  std::cout << fmt::format("results written to {}/\n", out.string());
+  cluster.on_leader([&] {  // every rank holds the same result; one writes it
+    ResultSet set(out);
+    set.add("stress.json", stress_json(request, policy, result));
+    set.add("stress.csv", stress_csv(result));
+    ReportInputs inputs;
+    inputs.folder = out.string();
+    inputs.stress_json = set.text("stress.json");
+    inputs.stress_csv = set.text("stress.csv");
+    set.add("report.html", render_report(inputs));
+    set.commit();
+    if (a.chatter.json) std::cout << set.text("stress.json");
+    if (a.chatter.quiet || a.chatter.json) return;
+    std::cout << stress_text(request, policy, result);
+    std::cout << fmt::format("results written to {}/\n", out.string());
+  });
   return kSuccess;
 }
 

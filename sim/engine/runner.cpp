@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "sim/analysis/statistics.hpp"
+#include "sim/cluster/cluster.hpp"
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/world.hpp"
 
@@ -56,12 +57,19 @@ void store(const Model& model, const Workspace& w, std::size_t policy, std::int6
       results.series(policy, k, t)[path] = w.result.series[series[k].slot * model.horizon + t - 1];
 }
 
+// A cluster run goes in rounds of at least this many worlds per rank, and at most this many
+// rounds: often enough for progress and for a failure on one rank to stop the others soon,
+// seldom enough that waiting for the slowest rank of each round costs little.
+constexpr std::int64_t kClusterRoundWorlds = 256;
+constexpr std::int64_t kClusterRounds = 20;
+
 }  // namespace
 
-Simulation::Simulation(const Model& model, std::uint64_t seed, int threads)
+Simulation::Simulation(const Model& model, std::uint64_t seed, Workers workers)
     : model_(model),
       seed_(seed),
-      arena_(threads > 0 ? threads : tbb::task_arena::automatic),
+      cluster_(workers.cluster),
+      arena_(workers.threads > 0 ? workers.threads : tbb::task_arena::automatic),
       results_(policy_names(model), names(model.layout.reported_metrics()),
                names(model.layout.reported_series()), model.horizon, input_names(model)) {}
 
@@ -69,10 +77,20 @@ void Simulation::run_paths(std::int64_t first, std::int64_t last, const Progress
   if (first != results_.paths() || last < first)
     throw std::logic_error("worlds must be appended in order");
   results_.grow_to(last);
+  if (cluster_ != nullptr && cluster_->size() > 1) return run_on_cluster(first, last, progress);
+  std::mutex progress_mutex;
+  simulate_worlds(first, last, [&](std::int64_t done) {
+    if (!progress) return;
+    std::unique_lock lock(progress_mutex, std::try_to_lock);
+    if (lock.owns_lock()) progress(first + done, last);
+  });
+}
+
+void Simulation::simulate_worlds(std::int64_t first, std::int64_t last,
+                                 const std::function<void(std::int64_t done)>& done) {
   tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch(
       [&] { return std::make_unique<Scratch>(model_); });
-  std::atomic<std::int64_t> done{0};
-  std::mutex progress_mutex;
+  std::atomic<std::int64_t> finished{0};
   constexpr std::int64_t kWorldsPerTask = 16;
   arena_.execute([&] {
     tbb::parallel_for(
@@ -90,18 +108,51 @@ void Simulation::run_paths(std::int64_t first, std::int64_t last, const Progress
               store(model_, local.workspace, policy, path, results_);
             }
           }
-          const std::int64_t finished = done += static_cast<std::int64_t>(range.size());
-          if (!progress) return;
-          std::unique_lock lock(progress_mutex, std::try_to_lock);
-          if (lock.owns_lock()) progress(first + finished, last);
+          done(finished += static_cast<std::int64_t>(range.size()));
         },
         tbb::simple_partitioner());
   });
   for (const auto& local : scratch) results_.draws += local->workspace.draws;
 }
 
+// Rounds of worlds, each shared out over the ranks: a rank simulates its share, the ranks
+// check that none failed (else all stop together), and every rank receives every world of
+// the round, packed world by world, so that concatenating the shares in rank order is world
+// order. The draw count is a sum of integers, the same whatever the partition.
+void Simulation::run_on_cluster(std::int64_t first, std::int64_t last, const Progress& progress) {
+  const Cluster& cluster = *cluster_;
+  const std::int64_t ranks = cluster.size();
+  const std::int64_t round = std::max<std::int64_t>(
+      kClusterRoundWorlds * ranks, (last - first + kClusterRounds - 1) / kClusterRounds);
+  const std::uint64_t draws_before = results_.draws;
+  std::vector<double> packed;
+  std::mutex progress_mutex;
+  for (std::int64_t begin = first; begin < last;) {
+    const std::int64_t end = std::min(last, begin + round);
+    const WorldRange mine = cluster.share({begin, end});
+    std::exception_ptr failure;
+    try {
+      // The leader's own pace stands for every rank's: they run the same code on equal shares.
+      simulate_worlds(mine.first, mine.last, [&](std::int64_t done) {
+        if (!progress || !cluster.leader()) return;
+        std::unique_lock lock(progress_mutex, std::try_to_lock);
+        if (lock.owns_lock()) progress(std::min(end, begin + done * ranks), last);
+      });
+      packed.clear();
+      results_.pack_worlds(mine.first, mine.last, packed);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    cluster.settle(failure);
+    results_.unpack_worlds(begin, end, cluster.gather(packed));
+    if (progress && cluster.leader()) progress(end, last);
+    begin = end;
+  }
+  results_.draws = draws_before + cluster.sum(results_.draws - draws_before);
+}
+
 RunResults run_simulation(const Model& model, const RunOptions& options) {
-  Simulation simulation(model, options.seed, options.threads);
+  Simulation simulation(model, options.seed, Workers(options.threads, options.cluster));
   simulation.run_paths(0, options.paths, options.progress);
   return simulation.take_results();
 }

@@ -15,20 +15,32 @@
 
 namespace tenure {
 
+class Cluster;
+
+// Who simulates: this process's threads, and the ranks of an MPI job when there is one.
+struct Workers {
+  Workers(int threads = 0, const Cluster* cluster = nullptr)  // NOLINT: an int is a count
+      : threads(threads), cluster(cluster) {}
+  int threads = 0;                   // per process; 0: all cores
+  const Cluster* cluster = nullptr;  // none: this process alone
+};
+
 // Called now and then with the number of worlds finished and the number asked for; may be
 // called from any thread, never concurrently with itself.
 using Progress = std::function<void(std::int64_t done, std::int64_t total)>;
 
 // A run of one model with one seed. It owns its threads (a task arena), so runs with
 // different thread counts can live in one process. Bit-identical results for any thread
-// count: each world's randomness depends only on (seed, world), and each world writes only
-// its own slots.
+// count and any number of ranks: each world's randomness depends only on (seed, world), and
+// each world writes only its own slots. With a cluster of several ranks, each rank simulates
+// its share of the worlds and every rank then holds every world's results, so all ranks take
+// the same decisions (precision targets, searches) from the same numbers.
 class Simulation {
  public:
-  Simulation(const Model& model, std::uint64_t seed, int threads = 0);  // 0: all cores
+  Simulation(const Model& model, std::uint64_t seed, Workers workers = {});
 
   // Simulates worlds [first, last) under every policy and appends them; `first` must be
-  // the number of worlds simulated so far.
+  // the number of worlds simulated so far. Progress counts every rank's worlds.
   void run_paths(std::int64_t first, std::int64_t last, const Progress& progress = {});
 
   const RunResults& results() const { return results_; }
@@ -36,8 +48,15 @@ class Simulation {
   const Model& model() const { return model_; }
 
  private:
+  // This process simulates worlds [first, last) into their slots; `done` counts them.
+  void simulate_worlds(std::int64_t first, std::int64_t last,
+                       const std::function<void(std::int64_t done)>& done);
+  // The worlds shared out over the cluster's ranks, in rounds.
+  void run_on_cluster(std::int64_t first, std::int64_t last, const Progress& progress);
+
   const Model& model_;
   std::uint64_t seed_;
+  const Cluster* cluster_;
   tbb::task_arena arena_;
   RunResults results_;
 };
@@ -47,6 +66,7 @@ struct RunOptions {
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all available
   Progress progress = {};
+  const Cluster* cluster = nullptr;  // none: this process alone
 };
 
 // Simulates options.paths worlds under every policy of the model.

@@ -11,11 +11,11 @@ namespace {
 
 // The mean NPV of every policy with input k held at `value`, over the first `worlds` worlds.
 std::vector<double> swing(const Model& model, std::size_t k, double value, std::int64_t worlds,
-                          std::uint64_t seed, int threads) {
+                          std::uint64_t seed, Workers workers) {
   Model held = model;
   held.inputs.fixed.assign(held.inputs.inputs.size(), std::nullopt);
   held.inputs.fixed[k] = value;
-  const RunResults r = run_simulation(held, {worlds, seed, threads, {}});
+  const RunResults r = run_simulation(held, {worlds, seed, workers.threads, {}, workers.cluster});
   std::vector<double> means;
   for (std::size_t p = 0; p < r.policies().size(); ++p)
     means.push_back(summarize(r.metric(p, "npv")).mean);
@@ -25,7 +25,7 @@ std::vector<double> swing(const Model& model, std::size_t k, double value, std::
 }  // namespace
 
 Sensitivity sensitivity(const Model& model, const RunResults& r, const RunSummary& summary,
-                        std::uint64_t seed, int threads) {
+                        std::uint64_t seed, Workers workers) {
   Sensitivity out;
   out.swing_worlds = std::min(r.paths(), kSwingWorlds);
   const std::size_t best = summary.best_policy.value_or(0);
@@ -34,8 +34,8 @@ Sensitivity sensitivity(const Model& model, const RunResults& r, const RunSummar
     const UncertainInput& input = model.inputs.inputs[k];
     const double low = truncated_quantile(input.distribution, input.range, 0.1);
     const double high = truncated_quantile(input.distribution, input.range, 0.9);
-    const std::vector<double> at_low = swing(model, k, low, out.swing_worlds, seed, threads);
-    const std::vector<double> at_high = swing(model, k, high, out.swing_worlds, seed, threads);
+    const std::vector<double> at_low = swing(model, k, low, out.swing_worlds, seed, workers);
+    const std::vector<double> at_high = swing(model, k, high, out.swing_worlds, seed, workers);
     for (std::size_t p = 0; p < r.policies().size(); ++p) {
       InputSensitivity row;
       row.input = input.name;

@@ -9,6 +9,7 @@
 
 #include "sim/analysis/summary.hpp"
 #include "sim/engine/model.hpp"
+#include "sim/engine/runner.hpp"
 
 namespace tenure {
 
@@ -34,6 +35,6 @@ inline constexpr std::int64_t kSwingWorlds = 2000;
 
 // Needs a run with inputs (results.inputs() not empty) and its summary's best policy.
 Sensitivity sensitivity(const Model& model, const RunResults& results, const RunSummary& summary,
-                        std::uint64_t seed, int threads);
+                        std::uint64_t seed, Workers workers);
 
 }  // namespace tenure

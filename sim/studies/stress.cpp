@@ -43,7 +43,7 @@ double& shock_key(Shock& shock, const std::string& key) {
 StressPoint evaluate(const Parameters& parameters, const StressRequest& request, double x,
                      const Progress& progress) {
   const Model model = build_model(stressed(parameters, request.vary, x));
-  Simulation simulation(model, request.seed, request.threads);
+  Simulation simulation(model, request.seed, request.workers);
   simulation.run_paths(0, request.worlds, progress);
   const FigureValue figure = figure_value(simulation.results(), request.figure);
   return {x, figure.value, figure.se};

@@ -36,7 +36,7 @@ struct StressRequest {
   double low = 0.5, high = 2.0;  // the multipliers searched
   std::int64_t worlds = 1000;
   std::uint64_t seed = 1;
-  int threads = 0;
+  Workers workers = {};
 };
 
 struct StressPoint {

@@ -42,6 +42,8 @@ void add_run(CLI::App& app, tenure::RunArguments& a) {
                   "Run until every policy's mean NPV is known to +/- this amount (95% CI); "
                   "--paths (or the file's paths) is then the cap")
       ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
+  run->add_option("--baseline", a.baseline,
+                  "Compare each policy with this one (default: every two policies)");
   add_chatter(run, a.chatter);
 }
 

@@ -66,7 +66,7 @@ TEST_F(EndToEnd, EveryShippedScenarioRuns) {
         run_tenure("run " + entry.path().string() + " --paths 300 --out " + out.string(), scratch_);
     ASSERT_EQ(run.status, 0) << run.err;
     EXPECT_THAT(run.out, HasSubstr("best by mean NPV"));
-    for (const char* file : {"summary.json", "summary.csv", "periods.csv"})
+    for (const char* file : {"summary.json", "summary.csv", "periods.csv", "compare.csv"})
       EXPECT_TRUE(fs::exists(out / file)) << file;
 
     const auto summary = nlohmann::json::parse(read_text(out / "summary.json"));
@@ -218,6 +218,9 @@ TEST_F(EndToEnd, CommandLineValuesAreChecked) {
       {"--precision nan", "must be a positive number, got 'nan'"},
       {"--precision 0", "must be a positive number, got '0'"},
       {"--threads 0", "from 1 to 1024"},
+      {"--baseline nobody",
+       "--baseline: no policy named 'nobody'; the policies are "
+       "acquisition-heavy, balanced, retention-heavy"},
       {"--no-such-option", "--no-such-option"}};
   for (const auto& [arguments, message] : cases) {
     const Outcome outcome =

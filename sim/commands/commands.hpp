@@ -31,6 +31,7 @@ struct RunArguments {
   int threads = 0;
   std::string out;
   std::optional<double> precision;  // 95% half-width of mean NPV to reach, paths as the cap
+  std::string baseline;             // the policy the others are compared with ("" : all pairs)
   bool worlds = false;              // also write worlds.csv
   Chatter chatter;
 };

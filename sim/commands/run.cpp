@@ -2,12 +2,14 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <stdexcept>
 
 #include "sim/analysis/summary.hpp"
 #include "sim/commands/commands.hpp"
 #include "sim/commands/progress.hpp"
 #include "sim/commands/results_folder.hpp"
 #include "sim/engine/model.hpp"
+#include "sim/engine/precision.hpp"
 #include "sim/engine/resources.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/output/result_files.hpp"
@@ -40,17 +42,47 @@ std::vector<TierClasses> churn_classes(const Scenario& scenario, const Model& mo
   return out;
 }
 
+// The index of the policy named by --baseline, if one is.
+std::optional<std::size_t> baseline_policy(const Model& model, const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  std::string known;
+  for (std::size_t p = 0; p < model.policies.size(); ++p) {
+    if (model.policies[p].name == name) return p;
+    known += (p == 0 ? "" : ", ") + model.policies[p].name;
+  }
+  throw std::invalid_argument(
+      fmt::format("--baseline: no policy named '{}'; the policies are {}", name, known));
+}
+
+// What a run to precision asked for and reached, for the summary.
+RunSummary::Precision precision_figures(const RunResults& results, const PrecisionTargets& targets,
+                                        const PrecisionStatus& status) {
+  RunSummary::Precision p;
+  p.target = targets.mean;
+  if (targets.mean) p.achieved = status.mean_half_width;
+  p.difference_target = targets.difference;
+  if (targets.difference) {
+    p.difference_achieved = status.difference_half_width;
+    p.versus = results.policies()[status.reference];
+  }
+  p.reached = status.reached;
+  p.paths_simulated = results.paths();
+  return p;
+}
+
 // Simulates the worlds asked for, or until the precision asked for; returns the precision
 // figures when one was asked for.
 std::optional<RunSummary::Precision> simulate(Simulation& simulation, const RunArguments& a,
-                                              std::int64_t worlds) {
+                                              std::int64_t worlds,
+                                              std::optional<std::size_t> baseline) {
   ProgressDisplay display(a.chatter.quiet, "worlds");
   if (!a.precision) {
     simulation.run_paths(0, worlds, display.callback());
     return std::nullopt;
   }
-  const PrecisionRun run = run_to_precision(simulation, *a.precision, worlds, display.callback());
-  return RunSummary::Precision{run.target, run.achieved, run.reached, simulation.results().paths()};
+  const PrecisionTargets targets{a.precision, std::nullopt, baseline};
+  const PrecisionStatus status = run_to_targets(simulation, targets, worlds, display.callback());
+  return precision_figures(simulation.results(), targets, status);
 }
 
 }  // namespace
@@ -67,9 +99,10 @@ int run_command(const RunArguments& a) {
   check_output_folder(out);
 
   Simulation simulation(model, scenario.seed, a.threads);
-  const auto precision = simulate(simulation, a, scenario.paths);
+  const std::optional<std::size_t> baseline = baseline_policy(model, a.baseline);
+  const auto precision = simulate(simulation, a, scenario.paths, baseline);
   const RunResults& results = simulation.results();
-  RunSummary summary = summarize_run(results, scenario.cash_floor);
+  RunSummary summary = summarize_run(results, scenario.cash_floor, baseline);
   summary.precision = precision;
   std::optional<Sensitivity> study;
   if (!results.inputs().empty())

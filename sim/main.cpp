@@ -20,6 +20,11 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
       "WHOLE NUMBER");
 }
 
+// --set NAME=VALUE, as often as there are variables to set; `what` says what a value does.
+void add_set(CLI::App* command, std::vector<std::string>& set, const std::string& what) {
+  command->add_option("--set", set, what)->allow_extra_args(false);
+}
+
 void add_chatter(CLI::App* command, tenure::Chatter& chatter) {
   command->add_flag("--quiet,-q", chatter.quiet,
                     "Print nothing but errors (no progress, no tables)");
@@ -42,6 +47,7 @@ void add_run(CLI::App& app, tenure::RunArguments& a) {
                   "Run until every policy's mean NPV is known to +/- this amount (95% CI); "
                   "--paths (or the file's paths) is then the cap")
       ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
+  add_set(run, a.set, "Set a variable of the scenario: NAME=VALUE (repeat for several)");
   run->add_option("--baseline", a.baseline,
                   "Compare each policy with this one (default: every two policies)");
   add_chatter(run, a.chatter);
@@ -81,6 +87,7 @@ void add_stress(CLI::App& app, tenure::StressArguments& a) {
   stress->add_option("--threads", a.threads, "Worker threads (default: all cores)")
       ->check(whole_number(1, 1024));
   stress->add_option("--out", a.out, "Results folder (default: results/<scenario name>-stress)");
+  add_set(stress, a.set, "Set a variable of the scenario: NAME=VALUE (repeat for several)");
   add_chatter(stress, a.chatter);
 }
 

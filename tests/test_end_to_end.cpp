@@ -277,6 +277,51 @@ TEST_F(EndToEnd, UndefinedFiguresAreReportedAsSuch) {
   EXPECT_EQ(summary["policies"][0]["metrics"]["npv"]["mean"], 5.0 * 10 * 6);
 }
 
+// A small scenario splitting its budget: with a variable, `acquisition: $a` and `retention:
+// rest`; without, the shares written by hand.
+void write_split_scenario(const fs::path& file, const std::string& acquisition,
+                          const std::string& retention) {
+  const bool variable = acquisition == "$a";
+  std::ofstream(file) << "name: split\nhorizon: 6\npaths: 50\n"
+                      << (variable ? "variables:\n  a: {value: 0.5, min: 0.1, max: 0.9}\n" : "")
+                      << "tiers:\n  - {name: only, initial_customers: 100, margin: 5, churn: 0.1}\n"
+                         "budget: {per_period: 100}\n"
+                         "acquisition:\n  response: {shape: exponential, max_customers: 5, "
+                         "scale: 100}\n  new_customer_mix: {only: 1}\n"
+                         "retention:\n  response: {max_reduction: 0.5, scale: 2}\n"
+                         "policies:\n  - {name: split, acquisition: "
+                      << acquisition << ", retention: " << retention << "}\n  - {name: fixed}\n";
+}
+
+// --set gives the results of the value written in the file, says so in the command that
+// reproduces them, and refuses unknown variables and values outside [min, max].
+TEST_F(EndToEnd, SetGivesTheResultsOfTheValueWrittenInTheFile) {
+  const fs::path with_variable = scratch_ / "variable.yaml", by_hand = scratch_ / "hand.yaml";
+  write_split_scenario(with_variable, "$a", "rest");
+  write_split_scenario(by_hand, "0.3", "0.7");
+  const fs::path set = scratch_ / "set", hand = scratch_ / "hand";
+  const Outcome run =
+      run_tenure("run " + with_variable.string() + " --set a=0.3 --out " + set.string(), scratch_);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("variable a = 0.3 (from 0.1 to 0.9)"));
+  ASSERT_EQ(run_tenure("run " + by_hand.string() + " --out " + hand.string(), scratch_).status, 0);
+  EXPECT_EQ(read_text(set / "periods.csv"), read_text(hand / "periods.csv"));
+  EXPECT_EQ(read_text(set / "compare.csv"), read_text(hand / "compare.csv"));
+  const auto summary = nlohmann::json::parse(read_text(set / "summary.json"));
+  EXPECT_EQ(summary["variables"]["a"], 0.3);
+  EXPECT_THAT(summary["run"]["command"].get<std::string>(), HasSubstr("--set a=0.3 --seed"));
+  for (const char* command : {"run ", "stress --vary budget --metric mean --limit 0 "}) {
+    const Outcome bad = run_tenure(command + with_variable.string() +
+                                       " --set b=1 --set a=0.95 --out " + (scratch_ / "x").string(),
+                                   scratch_);
+    EXPECT_EQ(bad.status, 64) << command;
+    EXPECT_THAT(bad.err,
+                HasSubstr("--set b=1: the scenario has no variable 'b' (its variables: a)"));
+    EXPECT_THAT(bad.err, HasSubstr("--set a=0.95: a must be from 0.1 to 0.9"));
+  }
+  EXPECT_FALSE(fs::exists(scratch_ / "x"));
+}
+
 // A results folder that cannot be written is found before the simulation, not after it.
 TEST_F(EndToEnd, BadResultsFolderIsFoundBeforeTheRun) {
   const fs::path file = scratch_ / "taken";

@@ -26,6 +26,7 @@ struct Chatter {
 
 struct RunArguments {
   std::string file;
+  std::vector<std::string> set;  // --set NAME=VALUE: a variable's value (settings.hpp)
   std::optional<std::int64_t> paths;
   std::optional<std::uint64_t> seed;
   int threads = 0;
@@ -38,8 +39,9 @@ struct RunArguments {
 
 struct StressArguments {
   std::string file;
-  std::string vary;    // budget, churn, acquisition, margin, costs, or SHOCK.KEY
-  std::string metric;  // a statistic (prob_negative, p05, mean...), or METRIC.STATISTIC
+  std::vector<std::string> set;  // --set NAME=VALUE
+  std::string vary;              // budget, churn, acquisition, margin, costs, or SHOCK.KEY
+  std::string metric;            // a statistic (prob_negative, p05, mean...), or METRIC.STATISTIC
   double limit = 0.0;
   std::string policy;  // default: the first
   std::string range = "0.5:2";

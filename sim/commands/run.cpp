@@ -8,6 +8,7 @@
 #include "sim/commands/commands.hpp"
 #include "sim/commands/progress.hpp"
 #include "sim/commands/results_folder.hpp"
+#include "sim/commands/settings.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/precision.hpp"
 #include "sim/engine/resources.hpp"
@@ -23,9 +24,11 @@ namespace tenure {
 
 namespace {
 
-// The command that reproduces a run's results: its file, seed and number of worlds.
-std::string reproducing_command(const std::string& file, std::uint64_t seed, std::int64_t worlds) {
-  return fmt::format("tenure run {} --seed {} --paths {}", file, seed, worlds);
+// The command that reproduces a run's results: its file, variables, seed and number of
+// worlds.
+std::string reproducing_command(const RunArguments& a, std::uint64_t seed, std::int64_t worlds) {
+  return fmt::format("tenure run {}{} --seed {} --paths {}", a.file, settings_arguments(a.set),
+                     seed, worlds);
 }
 
 // How the model represented the scenario's churn heterogeneity, tier by tier.
@@ -89,6 +92,7 @@ std::optional<RunSummary::Precision> simulate(Simulation& simulation, const RunA
 
 int run_command(const RunArguments& a) {
   Scenario scenario = load_scenario_file(a.file);
+  apply_settings(scenario, read_settings(a.set, scenario, false));
   if (a.paths) scenario.paths = *a.paths;
   if (a.seed) scenario.seed = *a.seed;
   const Model model = build_model(scenario);
@@ -107,7 +111,7 @@ int run_command(const RunArguments& a) {
   std::optional<Sensitivity> study;
   if (!results.inputs().empty())
     study = sensitivity(model, results, summary, scenario.seed, a.threads);
-  const RunContext context{reproducing_command(a.file, scenario.seed, results.paths()),
+  const RunContext context{reproducing_command(a, scenario.seed, results.paths()),
                            churn_classes(scenario, model), study ? &*study : nullptr};
   ResultSet set = run_result_set(out, scenario, results, summary, context);
   if (a.worlds)

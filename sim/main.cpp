@@ -21,8 +21,8 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
 }
 
 // --set NAME=VALUE, as often as there are variables to set; `what` says what a value does.
-void add_set(CLI::App* command, std::vector<std::string>& set, const std::string& what) {
-  command->add_option("--set", set, what)->allow_extra_args(false);
+CLI::Option* add_set(CLI::App* command, std::vector<std::string>& set, const std::string& what) {
+  return command->add_option("--set", set, what)->allow_extra_args(false);
 }
 
 void add_chatter(CLI::App* command, tenure::Chatter& chatter) {
@@ -91,6 +91,26 @@ void add_stress(CLI::App& app, tenure::StressArguments& a) {
   add_chatter(stress, a.chatter);
 }
 
+void add_sweep(CLI::App& app, tenure::SweepArguments& a) {
+  CLI::App* sweep = app.add_subcommand(
+      "sweep",
+      "Run a scenario at every point of a grid of one or two variables, on the same worlds");
+  sweep->add_option("file", a.file, "Scenario YAML file")->required();
+  add_set(sweep, a.set,
+          "NAME=LOW:HIGH:N: sweep the variable over N evenly spaced values (one or two "
+          "variables); NAME=VALUE: hold another at a value")
+      ->required();
+  sweep->add_option("--paths", a.paths, "Worlds per point (default: the file's paths)")
+      ->check(whole_number(1, 100'000'000));
+  sweep->add_option("--seed", a.seed, "Random seed (overrides the file's seed)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  sweep->add_option("--threads", a.threads, "Worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
+  sweep->add_option("--out", a.out, "Results folder (default: results/<scenario name>-sweep)");
+  sweep->add_flag("--quiet,-q", a.chatter.quiet,
+                  "Print nothing but errors (no progress, no tables)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,6 +127,8 @@ int main(int argc, char** argv) {
   add_fit(app, fit);
   tenure::StressArguments stress;
   add_stress(app, stress);
+  tenure::SweepArguments sweep;
+  add_sweep(app, sweep);
   app.add_subcommand("report", "Rebuild report.html from a results folder")
       ->add_option("folder", report_folder, "Results folder")
       ->required();
@@ -123,6 +145,7 @@ int main(int argc, char** argv) {
     if (command == "fit") return tenure::fit_command(fit);
     if (command == "report") return tenure::report_command(report_folder);
     if (command == "stress") return tenure::stress_command(stress);
+    if (command == "sweep") return tenure::sweep_command(sweep);
     return tenure::run_command(run);
   });
 }

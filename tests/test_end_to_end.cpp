@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -318,6 +319,32 @@ TEST_F(EndToEnd, SetGivesTheResultsOfTheValueWrittenInTheFile) {
     EXPECT_THAT(bad.err,
                 HasSubstr("--set b=1: the scenario has no variable 'b' (its variables: a)"));
     EXPECT_THAT(bad.err, HasSubstr("--set a=0.95: a must be from 0.1 to 0.9"));
+  }
+  EXPECT_FALSE(fs::exists(scratch_ / "x"));
+}
+
+// A sweep writes sweep.csv and its report as one set; its grid is checked first.
+TEST_F(EndToEnd, SweepWritesItsGridAndRefusesBadOnes) {
+  const fs::path file = scratch_ / "variable.yaml", out = scratch_ / "sweep";
+  write_split_scenario(file, "$a", "rest");
+  const Outcome sweep =
+      run_tenure("sweep " + file.string() + " --set a=0.1:0.9:5 --out " + out.string(), scratch_);
+  ASSERT_EQ(sweep.status, 0) << sweep.err;
+  EXPECT_THAT(sweep.out, HasSubstr("sweep of a over 5 points, 50 worlds at each"));
+  EXPECT_THAT(sweep.out, HasSubstr("not moved by a (the same at every point): fixed"));
+  const std::string csv = read_text(out / "sweep.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 5 * 2 * 3);
+  EXPECT_TRUE(fs::exists(out / "report.html"));
+  const std::pair<const char*, const char*> cases[] = {
+      {"--set a=0.5", "a sweep varies one or two variables"},
+      {"--set a=0.1:0.9:1", "a grid must be LOW:HIGH:N"},
+      {"--set a=0:0.9:5", "a must be from 0.1 to 0.9"}};
+  for (const auto& [arguments, message] : cases) {
+    const Outcome bad = run_tenure(
+        "sweep " + file.string() + " " + arguments + " --out " + (scratch_ / "x").string(),
+        scratch_);
+    EXPECT_EQ(bad.status, 64) << arguments;
+    EXPECT_THAT(bad.err, HasSubstr(message)) << arguments;
   }
   EXPECT_FALSE(fs::exists(scratch_ / "x"));
 }

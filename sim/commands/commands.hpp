@@ -52,6 +52,17 @@ struct StressArguments {
   Chatter chatter;
 };
 
+// tenure sweep: every point of a grid of one or two variables, on the same worlds.
+struct SweepArguments {
+  std::string file;
+  std::vector<std::string> set;  // NAME=LOW:HIGH:N for the swept ones, NAME=VALUE for others
+  std::optional<std::int64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string out;
+  Chatter chatter;
+};
+
 struct FitArguments {
   std::string file;
   std::string out;
@@ -64,6 +75,7 @@ int run_command(const RunArguments& arguments);
 int validate_command(const std::string& file);
 int fit_command(const FitArguments& arguments);
 int stress_command(const StressArguments& arguments);
+int sweep_command(const SweepArguments& arguments);
 int report_command(const std::string& folder);
 
 // Runs a command, turning every error it throws into its message on stderr and its exit

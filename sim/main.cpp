@@ -48,6 +48,10 @@ void add_run(CLI::App& app, tenure::RunArguments& a) {
                   "--paths (or the file's paths) is then the cap")
       ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
   add_set(run, a.set, "Set a variable of the scenario: NAME=VALUE (repeat for several)");
+  run->add_option("--precision-diff", a.precision_diff,
+                  "Run until every paired NPV difference against the --baseline (else the best "
+                  "policy) is known to +/- this amount (95% CI); --paths is then the cap")
+      ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
   run->add_option("--baseline", a.baseline,
                   "Compare each policy with this one (default: every two policies)");
   add_chatter(run, a.chatter);
@@ -111,6 +115,27 @@ void add_sweep(CLI::App& app, tenure::SweepArguments& a) {
                   "Print nothing but errors (no progress, no tables)");
 }
 
+void add_plan(CLI::App& app, tenure::PlanArguments& a) {
+  CLI::App* plan = app.add_subcommand(
+      "plan", "Run a pilot and say how many worlds, and how long, each precision target takes");
+  plan->add_option("file", a.file, "Scenario YAML file")->required();
+  plan->add_option("--precision", a.precision, "Target: every policy's mean NPV to +/- this (95%)")
+      ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
+  plan->add_option("--precision-diff", a.precision_diff,
+                   "Target: every paired NPV difference against the baseline (else the best "
+                   "policy) to +/- this (95%)")
+      ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
+  plan->add_option("--baseline", a.baseline, "The policy the differences are against");
+  add_set(plan, a.set, "Set a variable of the scenario: NAME=VALUE (repeat for several)");
+  plan->add_option("--pilot", a.pilot, "Worlds of the pilot (default 1000)")
+      ->check(whole_number(2, 100'000'000));
+  plan->add_option("--seed", a.seed, "Random seed (overrides the file's seed)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  plan->add_option("--threads", a.threads, "Worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
+  plan->add_flag("--quiet,-q", a.quiet, "No progress");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -129,6 +154,8 @@ int main(int argc, char** argv) {
   add_stress(app, stress);
   tenure::SweepArguments sweep;
   add_sweep(app, sweep);
+  tenure::PlanArguments plan;
+  add_plan(app, plan);
   app.add_subcommand("report", "Rebuild report.html from a results folder")
       ->add_option("folder", report_folder, "Results folder")
       ->required();
@@ -146,6 +173,7 @@ int main(int argc, char** argv) {
     if (command == "report") return tenure::report_command(report_folder);
     if (command == "stress") return tenure::stress_command(stress);
     if (command == "sweep") return tenure::sweep_command(sweep);
+    if (command == "plan") return tenure::plan_command(plan);
     return tenure::run_command(run);
   });
 }

@@ -349,6 +349,30 @@ TEST_F(EndToEnd, SweepWritesItsGridAndRefusesBadOnes) {
   EXPECT_FALSE(fs::exists(scratch_ / "x"));
 }
 
+// --precision-diff is recorded in summary.json; plan runs only its pilot and writes nothing.
+TEST_F(EndToEnd, PrecisionOnTheDifferencesAndItsPlan) {
+  const std::string scenario = std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  const fs::path out = scratch_ / "out";
+  const Outcome run = run_tenure("run " + scenario + " --precision-diff 4000 --paths 20000 " +
+                                     "--baseline balanced --out " + out.string(),
+                                 scratch_);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("precision reached: every NPV difference against balanced "
+                                 "within +/- 4,000 (95%)"));
+  const auto precision = nlohmann::json::parse(read_text(out / "summary.json"))["precision"];
+  EXPECT_EQ(precision["npv_difference_ci95_half_width_target"], 4000.0);
+  EXPECT_LE(precision["npv_difference_ci95_half_width"].get<double>(), 4000.0);
+  EXPECT_EQ(precision["versus"], "balanced");
+  const Outcome plan = run_tenure(
+      "plan " + scenario + " --precision 5000 --precision-diff 1000 --pilot 300 -q", scratch_);
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("pilot: 300 worlds"));
+  EXPECT_THAT(plan.out, HasSubstr("every policy's mean NPV within +/- 5,000 (95%): about "));
+  EXPECT_THAT(plan.out, HasSubstr("every NPV difference against balanced within +/- 1,000"));
+  EXPECT_THAT(plan.out, HasSubstr("retention-heavy minus balanced: +/- "));
+  EXPECT_EQ(run_tenure("plan " + scenario, scratch_).status, 64);
+}
+
 // A results folder that cannot be written is found before the simulation, not after it.
 TEST_F(EndToEnd, BadResultsFolderIsFoundBeforeTheRun) {
   const fs::path file = scratch_ / "taken";

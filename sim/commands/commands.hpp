@@ -31,9 +31,11 @@ struct RunArguments {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   std::string out;
-  std::optional<double> precision;  // 95% half-width of mean NPV to reach, paths as the cap
-  std::string baseline;             // the policy the others are compared with ("" : all pairs)
-  bool worlds = false;              // also write worlds.csv
+  std::optional<double> precision;       // 95% half-width of mean NPV to reach, paths as the cap
+  std::optional<double> precision_diff;  // 95% half-width of every paired NPV difference against
+                                         // the baseline (else the best policy) to reach
+  std::string baseline;                  // the policy the others are compared with ("" : all pairs)
+  bool worlds = false;                   // also write worlds.csv
   Chatter chatter;
 };
 
@@ -63,6 +65,18 @@ struct SweepArguments {
   Chatter chatter;
 };
 
+// tenure plan: a pilot, then the worlds and time each precision target would take.
+struct PlanArguments {
+  std::string file;
+  std::vector<std::string> set;
+  std::optional<double> precision, precision_diff;  // as for run; at least one
+  std::string baseline;
+  std::int64_t pilot = 1000;  // worlds of the pilot
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  bool quiet = false;  // no progress
+};
+
 struct FitArguments {
   std::string file;
   std::string out;
@@ -76,6 +90,7 @@ int validate_command(const std::string& file);
 int fit_command(const FitArguments& arguments);
 int stress_command(const StressArguments& arguments);
 int sweep_command(const SweepArguments& arguments);
+int plan_command(const PlanArguments& arguments);
 int report_command(const std::string& folder);
 
 // Runs a command, turning every error it throws into its message on stderr and its exit

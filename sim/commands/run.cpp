@@ -45,18 +45,6 @@ std::vector<TierClasses> churn_classes(const Scenario& scenario, const Model& mo
   return out;
 }
 
-// The index of the policy named by --baseline, if one is.
-std::optional<std::size_t> baseline_policy(const Model& model, const std::string& name) {
-  if (name.empty()) return std::nullopt;
-  std::string known;
-  for (std::size_t p = 0; p < model.policies.size(); ++p) {
-    if (model.policies[p].name == name) return p;
-    known += (p == 0 ? "" : ", ") + model.policies[p].name;
-  }
-  throw std::invalid_argument(
-      fmt::format("--baseline: no policy named '{}'; the policies are {}", name, known));
-}
-
 // What a run to precision asked for and reached, for the summary.
 RunSummary::Precision precision_figures(const RunResults& results, const PrecisionTargets& targets,
                                         const PrecisionStatus& status) {
@@ -79,11 +67,11 @@ std::optional<RunSummary::Precision> simulate(Simulation& simulation, const RunA
                                               std::int64_t worlds,
                                               std::optional<std::size_t> baseline) {
   ProgressDisplay display(a.chatter.quiet, "worlds");
-  if (!a.precision) {
+  if (!a.precision && !a.precision_diff) {
     simulation.run_paths(0, worlds, display.callback());
     return std::nullopt;
   }
-  const PrecisionTargets targets{a.precision, std::nullopt, baseline};
+  const PrecisionTargets targets{a.precision, a.precision_diff, baseline};
   const PrecisionStatus status = run_to_targets(simulation, targets, worlds, display.callback());
   return precision_figures(simulation.results(), targets, status);
 }
@@ -103,7 +91,7 @@ int run_command(const RunArguments& a) {
   check_output_folder(out);
 
   Simulation simulation(model, scenario.seed, a.threads);
-  const std::optional<std::size_t> baseline = baseline_policy(model, a.baseline);
+  const std::optional<std::size_t> baseline = baseline_policy(scenario, a.baseline);
   const auto precision = simulate(simulation, a, scenario.paths, baseline);
   const RunResults& results = simulation.results();
   RunSummary summary = summarize_run(results, scenario.cash_floor, baseline);

@@ -103,6 +103,17 @@ void apply_settings(Parameters& p, const std::vector<Setting>& settings) {
   for (const Setting& setting : settings) set_variable(p, setting.variable, setting.values.front());
 }
 
+std::optional<std::size_t> baseline_policy(const Parameters& p, const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < p.policies.size(); ++i) {
+    if (p.policies[i].name == name) return i;
+    names.push_back(p.policies[i].name);
+  }
+  throw std::invalid_argument(fmt::format("--baseline: no policy named '{}'; the policies are {}",
+                                          name, fmt::join(names, ", ")));
+}
+
 std::string settings_arguments(const std::vector<std::string>& texts) {
   std::string out;
   for (const std::string& text : texts) out += " --set " + text;

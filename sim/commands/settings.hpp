@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ std::vector<Setting> read_settings(const std::vector<std::string>& texts,
 
 // Sets every setting's variable to its first value.
 void apply_settings(Parameters& parameters, const std::vector<Setting>& settings);
+
+// The index of the policy --baseline names; none for "". An unknown name is a usage error
+// (std::invalid_argument) listing the policies.
+std::optional<std::size_t> baseline_policy(const Parameters& parameters, const std::string& name);
 
 // " --set a=0.3 --set b=2": the settings as the command line that reproduces a run gives them.
 std::string settings_arguments(const std::vector<std::string>& texts);

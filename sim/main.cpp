@@ -136,6 +136,28 @@ void add_plan(CLI::App& app, tenure::PlanArguments& a) {
   plan->add_flag("--quiet,-q", a.quiet, "No progress");
 }
 
+void add_optimize(CLI::App& app, tenure::OptimizeArguments& a) {
+  CLI::App* o = app.add_subcommand(
+      "optimize", "Find the variables' values that maximise an objective of one policy (NLopt)");
+  o->add_option("file", a.file, "Scenario YAML file")->required();
+  o->add_option("--over", a.over, "The variables searched, within their min and max: a[,b...]")
+      ->required();
+  o->add_option("--objective", a.objective,
+                "mean (default), p05, es05, or mean-es:LAMBDA = mean - LAMBDA (mean - es05)");
+  o->add_option("--metric", a.metric, "npv (default) or npv_with_equity");
+  o->add_option("--constraint", a.constraint, "prob_negative<=X: the chance of a loss at most X");
+  o->add_option("--policy", a.policy, "The policy (default: the first the variables move)");
+  add_set(o, a.set, "Start from this value of a variable: NAME=VALUE (default: its value)");
+  o->add_option("--paths", a.paths, "Worlds per evaluation (default: the file's paths)")
+      ->check(whole_number(1, 100'000'000));
+  o->add_option("--seed", a.seed, "Random seed of the search's worlds (the fresh ones: seed + 1)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max() - 1));
+  o->add_option("--threads", a.threads, "Worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
+  o->add_option("--out", a.out, "Results folder (default: results/<scenario name>-optimize)");
+  o->add_flag("--quiet,-q", a.quiet, "Print nothing but errors");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -156,6 +178,8 @@ int main(int argc, char** argv) {
   add_sweep(app, sweep);
   tenure::PlanArguments plan;
   add_plan(app, plan);
+  tenure::OptimizeArguments optimize;
+  add_optimize(app, optimize);
   app.add_subcommand("report", "Rebuild report.html from a results folder")
       ->add_option("folder", report_folder, "Results folder")
       ->required();
@@ -174,6 +198,7 @@ int main(int argc, char** argv) {
     if (command == "stress") return tenure::stress_command(stress);
     if (command == "sweep") return tenure::sweep_command(sweep);
     if (command == "plan") return tenure::plan_command(plan);
+    if (command == "optimize") return tenure::optimize_command(optimize);
     return tenure::run_command(run);
   });
 }

@@ -373,6 +373,45 @@ TEST_F(EndToEnd, PrecisionOnTheDifferencesAndItsPlan) {
   EXPECT_EQ(run_tenure("plan " + scenario, scratch_).status, 64);
 }
 
+// optimize writes optimize.json with the keys the report reads; its options are checked.
+TEST_F(EndToEnd, OptimizeWritesItsOptimumAndRefusesBadOptions) {
+  const fs::path file = scratch_ / "variable.yaml", out = scratch_ / "optimum";
+  write_split_scenario(file, "$a", "rest");
+  const Outcome optimize = run_tenure("optimize " + file.string() +
+                                          " --over a --objective mean-es:0.5 --constraint "
+                                          "'prob_negative<=0.5' -q --out " +
+                                          out.string(),
+                                      scratch_);
+  ASSERT_EQ(optimize.status, 0) << optimize.err;
+  const auto j = nlohmann::json::parse(read_text(out / "optimize.json"));
+  for (const char* key : {"optimum", "objective", "flat_range", "start_difference", "algorithm",
+                          "evaluations", "metric", "objective_kind", "policy"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["policy"], "split");
+  EXPECT_EQ(j["objective_kind"], "mean-es:0.5");
+  EXPECT_EQ(j["constraint"], "prob_negative<=0.5");
+  EXPECT_GE(j["optimum"]["a"].get<double>(), 0.1);
+  EXPECT_LE(j["optimum"]["a"].get<double>(), 0.9);
+  for (const char* key : {"value", "se", "ci95_low", "ci95_high"})
+    EXPECT_TRUE(j["objective"][key].is_number()) << key;
+  const std::pair<const char*, const char*> cases[] = {
+      {"--over b", "--over: the scenario has no variable 'b' (its variables: a)"},
+      {"--over a,a", "--over: a is named twice"},
+      {"--over a --objective median", "--objective must be mean, p05, es05 or mean-es:LAMBDA"},
+      {"--over a --metric profit", "--metric must be npv or npv_with_equity"},
+      {"--over a --constraint 'prob_negative<2'", "--constraint must be prob_negative<=X"},
+      {"--over a --policy fixed --set a=2", "--set a=2: a must be from 0.1 to 0.9"},
+      {"--over a --policy nobody", "--policy: no policy named 'nobody'"}};
+  for (const auto& [arguments, message] : cases) {
+    const Outcome bad = run_tenure(
+        "optimize " + file.string() + " " + arguments + " --out " + (scratch_ / "x").string(),
+        scratch_);
+    EXPECT_EQ(bad.status, 64) << arguments;
+    EXPECT_THAT(bad.err, HasSubstr(message)) << arguments;
+  }
+  EXPECT_FALSE(fs::exists(scratch_ / "x"));
+}
+
 // A results folder that cannot be written is found before the simulation, not after it.
 TEST_F(EndToEnd, BadResultsFolderIsFoundBeforeTheRun) {
   const fs::path file = scratch_ / "taken";

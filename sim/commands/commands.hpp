@@ -77,6 +77,22 @@ struct PlanArguments {
   bool quiet = false;  // no progress
 };
 
+// tenure optimize: the variables' values that maximise an objective of one policy.
+struct OptimizeArguments {
+  std::string file;
+  std::string over;                // a[,b...]
+  std::string objective = "mean";  // mean, p05, es05, mean-es:LAMBDA
+  std::string metric = "npv";      // npv, npv_with_equity
+  std::string constraint;          // prob_negative<=X, or ""
+  std::string policy;              // default: the first the variables move
+  std::vector<std::string> set;    // the start, NAME=VALUE
+  std::optional<std::int64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string out;
+  bool quiet = false;
+};
+
 struct FitArguments {
   std::string file;
   std::string out;
@@ -91,6 +107,7 @@ int fit_command(const FitArguments& arguments);
 int stress_command(const StressArguments& arguments);
 int sweep_command(const SweepArguments& arguments);
 int plan_command(const PlanArguments& arguments);
+int optimize_command(const OptimizeArguments& arguments);
 int report_command(const std::string& folder);
 
 // Runs a command, turning every error it throws into its message on stderr and its exit

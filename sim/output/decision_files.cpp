@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -107,6 +109,82 @@ std::string sweep_text(const SweepResult& r) {
   if (!unmoved.empty())
     out += fmt::format("not moved by {} (the same at every point): {}\n",
                        fmt::join(r.variables, " or "), fmt::join(unmoved, ", "));
+  return out;
+}
+
+namespace {
+
+nlohmann::ordered_json estimate_json(const WorldsEstimate& e, const char* value_key) {
+  nlohmann::ordered_json j;
+  j[value_key] = e.value;
+  j["se"] = e.se;
+  j["ci95_low"] = e.ci95_low;
+  j["ci95_high"] = e.ci95_high;
+  return j;
+}
+
+nlohmann::ordered_json by_variable(const std::vector<std::string>& names,
+                                   const std::vector<double>& values) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (std::size_t v = 0; v < names.size(); ++v) j[names[v]] = values[v];
+  return j;
+}
+
+}  // namespace
+
+std::string optimize_json(const OptimizeRequest& request, const OptimizeContext& context,
+                          const Optimum& r) {
+  nlohmann::ordered_json j;
+  j["optimum"] = by_variable(context.variables, r.optimum);
+  j["objective"] = estimate_json(r.objective, "value");
+  j["flat_range"] = nlohmann::ordered_json::object();
+  for (std::size_t v = 0; v < context.variables.size(); ++v)
+    j["flat_range"][context.variables[v]] = {r.flat_range[v].first, r.flat_range[v].second};
+  j["start_difference"] = estimate_json(r.start_difference, "mean");
+  j["algorithm"] = r.algorithm;
+  j["evaluations"] = r.evaluations;
+  j["metric"] = request.objective.metric;
+  j["objective_kind"] = objective_name(request.objective);
+  j["policy"] = context.policy;
+  j["start"] = by_variable(context.variables, r.start);
+  j["search_value"] = r.search_value;
+  j["constraint"] = context.constraint.empty() ? nlohmann::ordered_json()
+                                               : nlohmann::ordered_json(context.constraint);
+  j["feasible"] = r.feasible;
+  j["prob_negative"] = r.prob_negative;
+  j["worlds"] = request.worlds;
+  j["seed"] = request.seed;
+  j["fresh_seed"] = request.seed + 1;
+  return j.dump(2) + "\n";
+}
+
+std::string optimize_text(const OptimizeRequest& request, const OptimizeContext& context,
+                          const Optimum& r) {
+  std::vector<std::string> optimum, flat, start;
+  for (std::size_t v = 0; v < context.variables.size(); ++v) {
+    optimum.push_back(fmt::format("{} = {:.4g}", context.variables[v], r.optimum[v]));
+    start.push_back(fmt::format("{} = {:.4g}", context.variables[v], r.start[v]));
+    flat.push_back(fmt::format("{} from {:.4g} to {:.4g}", context.variables[v],
+                               r.flat_range[v].first, r.flat_range[v].second));
+  }
+  const std::string objective = fmt::format("{} of {} ({})", objective_name(request.objective),
+                                            request.objective.metric, context.policy);
+  std::string out = fmt::format(
+      "optimum of {}: {}\n"
+      "  on {} fresh worlds: {} (95% CI {} to {})\n"
+      "  against the start ({}): {} (95% CI {} to {}), paired on the same worlds\n"
+      "  flat: {} keep it within one standard error of its best\n",
+      objective, fmt::join(optimum, ", "), grouped(static_cast<double>(request.worlds)),
+      grouped(r.objective.value), grouped(r.objective.ci95_low), grouped(r.objective.ci95_high),
+      fmt::join(start, ", "), grouped(r.start_difference.value),
+      grouped(r.start_difference.ci95_low), grouped(r.start_difference.ci95_high),
+      fmt::join(flat, ", "));
+  if (!context.constraint.empty())
+    out += fmt::format("  constraint {}: {}; chance of a loss at the optimum, fresh worlds: {}\n",
+                       context.constraint, r.feasible ? "met" : "NOT met anywhere searched",
+                       percent(r.prob_negative));
+  out += fmt::format("  {} runs of {} worlds; {}\n", r.evaluations,
+                     grouped(static_cast<double>(request.worlds)), r.algorithm);
   return out;
 }
 

@@ -1,9 +1,10 @@
-// The files and terminal text of the decision studies: sweep.csv and the sweep's summary
-// (later optimize.json).
+// The files and terminal text of the decision studies: sweep.csv, optimize.json and what
+// the terminal says of them.
 #pragma once
 
 #include <string>
 
+#include "sim/studies/optimize.hpp"
 #include "sim/studies/sweep.hpp"
 
 namespace tenure {
@@ -16,5 +17,20 @@ std::string sweep_csv(const SweepResult& result);
 // best point, and the points not distinguishable from it; the policies they do not move in
 // one line.
 std::string sweep_text(const SweepResult& result);
+
+// What optimize.json and its text need besides the result.
+struct OptimizeContext {
+  std::vector<std::string> variables;  // the names of the request's variables
+  std::string policy;
+  std::string constraint;  // "prob_negative<=0.05", or ""
+};
+
+// optimize.json: optimum, objective, flat_range, start_difference, algorithm, evaluations,
+// then metric, objective_kind, policy, start, search_value, constraint, feasible,
+// prob_negative, worlds, seed, fresh_seed.
+std::string optimize_json(const OptimizeRequest& request, const OptimizeContext& context,
+                          const Optimum& result);
+std::string optimize_text(const OptimizeRequest& request, const OptimizeContext& context,
+                          const Optimum& result);
 
 }  // namespace tenure

@@ -15,7 +15,7 @@ namespace {
 std::string difference_cell(const PairedComparison& d, bool reference_is_b) {
   const double difference = reference_is_b ? d.mean_difference : -d.mean_difference;
   std::string cell = fmt::format("{} +/- {}", grouped(difference), grouped(kZ95 * d.se));
-  if (std::isfinite(d.variance_reduction)) cell += fmt::format(" ({:.3g}x)", d.variance_reduction);
+  if (std::isfinite(d.variance_reduction)) cell += " (" + factor(d.variance_reduction) + "x)";
   return cell;
 }
 

@@ -153,7 +153,7 @@ std::string undefined_notes(const RunResults& r, const RunSummary& s) {
 // What pairing on the same worlds bought: "; pairing: 53x less variance".
 std::string pairing_note(double variance_reduction) {
   if (!std::isfinite(variance_reduction)) return "";
-  return fmt::format("; pairing: {:.3g}x less variance", variance_reduction);
+  return "; pairing: " + factor(variance_reduction) + "x less variance";
 }
 
 // The best policy against each other one, paired on the same worlds.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "sim/engine/model.hpp"
 #include "sim/engine/resources.hpp"
@@ -38,20 +39,26 @@ namespace {
 
 using Samples = std::vector<std::vector<std::vector<double>>>;  // [policy][metric][world]
 
-// Every policy's reported metrics at one point, world by world.
+// The reported metrics at one point, world by world, of the policies in `run` (the others'
+// are left empty): the worlds do not depend on which policies run.
 Samples run_point(const Parameters& parameters, const SweepRequest& request,
-                  const std::vector<double>& at, const Progress& progress) {
+                  const std::vector<double>& at, const std::vector<std::size_t>& run,
+                  const Progress& progress) {
   std::vector<std::size_t> variables;
   for (const SweepAxis& axis : request.axes) variables.push_back(axis.variable);
-  const Model model = build_model(parameters_at(parameters, variables, at));
+  Parameters p = parameters_at(parameters, variables, at);
+  std::vector<Policy> chosen;
+  for (const std::size_t k : run) chosen.push_back(p.policies[k]);
+  p.policies = std::move(chosen);
+  const Model model = build_model(p);
   Simulation simulation(model, request.seed, request.threads);
   simulation.run_paths(0, request.worlds, progress);
   const RunResults& r = simulation.results();
-  Samples out(r.policies().size());
-  for (std::size_t p = 0; p < r.policies().size(); ++p)
+  Samples out(parameters.policies.size());
+  for (std::size_t k = 0; k < run.size(); ++k)
     for (const char* metric : kSweepMetrics) {
-      const auto values = r.metric(p, metric);
-      out[p].emplace_back(values.begin(), values.end());
+      const auto values = r.metric(k, metric);
+      out[run[k]].emplace_back(values.begin(), values.end());
     }
   return out;
 }
@@ -81,13 +88,21 @@ SweepResult run_sweep(const Parameters& parameters, const SweepRequest& request,
   result.points = sweep_points(request.axes);
   result.worlds = request.worlds;
   const std::int64_t total = request.worlds * static_cast<std::int64_t>(result.points.size());
+  // The first point runs every policy; the others only those the variables move, since
+  // the rest are the same at every point.
+  std::vector<std::size_t> every(parameters.policies.size());
+  std::iota(every.begin(), every.end(), std::size_t{0});
+  const std::vector<std::size_t> moved = policies_moved_by(parameters, result.variables);
   std::vector<Samples> samples;
   for (std::size_t i = 0; i < result.points.size(); ++i) {
     const std::int64_t before = request.worlds * static_cast<std::int64_t>(i);
     const Progress point_progress = [&](std::int64_t done, std::int64_t) {
       if (progress) progress(before + done, total);
     };
-    samples.push_back(run_point(parameters, request, result.points[i], point_progress));
+    samples.push_back(
+        run_point(parameters, request, result.points[i], i == 0 ? every : moved, point_progress));
+    for (std::size_t p = 0; p < every.size(); ++p)
+      if (samples.back()[p].empty()) samples.back()[p] = samples.front()[p];
     std::vector<std::vector<SweepCell>> cells(samples.back().size());
     for (std::size_t p = 0; p < cells.size(); ++p)
       for (const auto& values : samples.back()[p]) cells[p].push_back({summarize(values)});

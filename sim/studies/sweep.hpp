@@ -1,6 +1,7 @@
 // Sweep: the scenario run at every point of a grid of one or two variables, every point on
 // the same worlds (one seed: common random numbers), so the difference between two points is
-// measured world by world. A point costs one run; the scenario is read once.
+// measured world by world. The scenario is read once; the first point runs every policy,
+// the others only the policies the variables move, so a point costs at most one run.
 #pragma once
 
 #include <cstdint>

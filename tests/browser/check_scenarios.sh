@@ -15,4 +15,11 @@ done
 "$tenure" sweep "$source/scenarios/split-sweep.yaml" --set a=0:1:5 --paths 100 --quiet \
   --out "$work/split-sweep-sweep"
 reports+=("$work/split-sweep-sweep/report.html")
+# Two variables make a heat map: the split's platinum retention weight becomes the variable w.
+sed -e 's/^  a: {value: 0.5, min: 0, max: 1}$/&\n  w: {value: 4, min: 1, max: 8}/' \
+  -e '0,/retention_weights: {platinum: 4,/s//retention_weights: {platinum: $w,/' \
+  "$source/scenarios/split-sweep.yaml" > "$work/two-levers.yaml"
+"$tenure" sweep "$work/two-levers.yaml" --set a=0:1:4 --set w=1:8:3 --paths 50 --quiet \
+  --out "$work/two-levers-sweep"
+reports+=("$work/two-levers-sweep/report.html")
 node "$source/tests/browser/check_report.mjs" --timeout 90 "${reports[@]}"

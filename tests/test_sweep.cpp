@@ -75,7 +75,7 @@ RunResults split_at(const Scenario& s, double a) {
 // difference more than fiftyfold (issue 11's target), for every step of a 21-point sweep of
 // split-sweep's a over [0.2, 1]. Measured at 1,000 worlds (npv, npv_with_equity,
 // customers_end): 97, 71, 93 from 0.2 to 0.25; 179, 158, 236 from 0.45 to 0.5; 244, 221, 464
-// from 0.95 to 1. Below 0.2 pairing weakens: 71, 50, 67 from 0.15 to 0.2, and only 4.3, 4.0,
+// from 0.95 to 1. Below 0.2 pairing weakens: 71, 49.8, 67 from 0.15 to 0.2, and only 4.3, 4.0,
 // 2.7 from 0 to 0.05, because at a = 0 nobody is acquired, so the luck of the acquired
 // cohorts (their churn, their moves) has nothing to pair with.
 TEST(Sweep, AdjacentPointsArePairedMoreThanFiftyfold) {

@@ -22,6 +22,11 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
       "WHOLE NUMBER");
 }
 
+// --set NAME=VALUE, as often as there are variables to set; `what` says what a value does.
+CLI::Option* add_set(CLI::App* command, std::vector<std::string>& set, const std::string& what) {
+  return command->add_option("--set", set, what)->allow_extra_args(false);
+}
+
 void add_chatter(CLI::App* command, tenure::Chatter& chatter) {
   command->add_flag("--quiet,-q", chatter.quiet,
                     "Print nothing but errors (no progress, no tables)");
@@ -44,6 +49,13 @@ void add_run(CLI::App& app, tenure::RunArguments& a) {
                   "Run until every policy's mean NPV is known to +/- this amount (95% CI); "
                   "--paths (or the file's paths) is then the cap")
       ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
+  add_set(run, a.set, "Set a variable of the scenario: NAME=VALUE (repeat for several)");
+  run->add_option("--precision-diff", a.precision_diff,
+                  "Run until every paired NPV difference against the --baseline (else the best "
+                  "policy) is known to +/- this amount (95% CI); --paths is then the cap")
+      ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
+  run->add_option("--baseline", a.baseline,
+                  "Compare each policy with this one (default: every two policies)");
   add_chatter(run, a.chatter);
 }
 
@@ -81,7 +93,71 @@ void add_stress(CLI::App& app, tenure::StressArguments& a) {
   stress->add_option("--threads", a.threads, "Worker threads (default: all cores)")
       ->check(whole_number(1, 1024));
   stress->add_option("--out", a.out, "Results folder (default: results/<scenario name>-stress)");
+  add_set(stress, a.set, "Set a variable of the scenario: NAME=VALUE (repeat for several)");
   add_chatter(stress, a.chatter);
+}
+
+void add_sweep(CLI::App& app, tenure::SweepArguments& a) {
+  CLI::App* sweep = app.add_subcommand(
+      "sweep",
+      "Run a scenario at every point of a grid of one or two variables, on the same worlds");
+  sweep->add_option("file", a.file, "Scenario YAML file")->required();
+  add_set(sweep, a.set,
+          "NAME=LOW:HIGH:N: sweep the variable over N evenly spaced values (one or two "
+          "variables); NAME=VALUE: hold another at a value")
+      ->required();
+  sweep->add_option("--paths", a.paths, "Worlds per point (default: the file's paths)")
+      ->check(whole_number(1, 100'000'000));
+  sweep->add_option("--seed", a.seed, "Random seed (overrides the file's seed)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  sweep->add_option("--threads", a.threads, "Worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
+  sweep->add_option("--out", a.out, "Results folder (default: results/<scenario name>-sweep)");
+  sweep->add_flag("--quiet,-q", a.chatter.quiet,
+                  "Print nothing but errors (no progress, no tables)");
+}
+
+void add_plan(CLI::App& app, tenure::PlanArguments& a) {
+  CLI::App* plan = app.add_subcommand(
+      "plan", "Run a pilot and say how many worlds, and how long, each precision target takes");
+  plan->add_option("file", a.file, "Scenario YAML file")->required();
+  plan->add_option("--precision", a.precision, "Target: every policy's mean NPV to +/- this (95%)")
+      ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
+  plan->add_option("--precision-diff", a.precision_diff,
+                   "Target: every paired NPV difference against the baseline (else the best "
+                   "policy) to +/- this (95%)")
+      ->check(check(tenure::positive_number_problem, "POSITIVE NUMBER"));
+  plan->add_option("--baseline", a.baseline, "The policy the differences are against");
+  add_set(plan, a.set, "Set a variable of the scenario: NAME=VALUE (repeat for several)");
+  plan->add_option("--pilot", a.pilot, "Worlds of the pilot (default 1000)")
+      ->check(whole_number(2, 100'000'000));
+  plan->add_option("--seed", a.seed, "Random seed (overrides the file's seed)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  plan->add_option("--threads", a.threads, "Worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
+  plan->add_flag("--quiet,-q", a.quiet, "No progress");
+}
+
+void add_optimize(CLI::App& app, tenure::OptimizeArguments& a) {
+  CLI::App* o = app.add_subcommand(
+      "optimize", "Find the variables' values that maximise an objective of one policy (NLopt)");
+  o->add_option("file", a.file, "Scenario YAML file")->required();
+  o->add_option("--over", a.over, "The variables searched, within their min and max: a[,b...]")
+      ->required();
+  o->add_option("--objective", a.objective,
+                "mean (default), p05, es05, or mean-es:LAMBDA = mean - LAMBDA (mean - es05)");
+  o->add_option("--metric", a.metric, "npv (default) or npv_with_equity");
+  o->add_option("--constraint", a.constraint, "prob_negative<=X: the chance of a loss at most X");
+  o->add_option("--policy", a.policy, "The policy (default: the first the variables move)");
+  add_set(o, a.set, "Start from this value of a variable: NAME=VALUE (default: its value)");
+  o->add_option("--paths", a.paths, "Worlds per evaluation (default: the file's paths)")
+      ->check(whole_number(1, 100'000'000));
+  o->add_option("--seed", a.seed, "Random seed of the search's worlds (the fresh ones: seed + 1)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max() - 1));
+  o->add_option("--threads", a.threads, "Worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
+  o->add_option("--out", a.out, "Results folder (default: results/<scenario name>-optimize)");
+  o->add_flag("--quiet,-q", a.quiet, "Print nothing but errors");
 }
 
 }  // namespace
@@ -109,6 +185,12 @@ int main(int argc, char** argv) {
   add_fit(app, fit);
   tenure::StressArguments stress;
   add_stress(app, stress);
+  tenure::SweepArguments sweep;
+  add_sweep(app, sweep);
+  tenure::PlanArguments plan;
+  add_plan(app, plan);
+  tenure::OptimizeArguments optimize;
+  add_optimize(app, optimize);
   app.add_subcommand("report", "Rebuild report.html from a results folder")
       ->add_option("folder", report_folder, "Results folder")
       ->required();
@@ -123,6 +205,9 @@ int main(int argc, char** argv) {
   return tenure::with_error_reporting([&] {
     if (command == "run") return tenure::run_command(run, cluster);
     if (command == "stress") return tenure::stress_command(stress, cluster);
+    if (command == "sweep") return tenure::sweep_command(sweep, cluster);
+    if (command == "plan") return tenure::plan_command(plan, cluster);
+    if (command == "optimize") return tenure::optimize_command(optimize, cluster);
     int code = tenure::kSuccess;  // the commands that do not simulate: the leader alone
     cluster.on_leader([&] {
       if (command == "validate") code = tenure::validate_command(validate_file);

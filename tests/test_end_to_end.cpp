@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -66,7 +67,7 @@ TEST_F(EndToEnd, EveryShippedScenarioRuns) {
         run_tenure("run " + entry.path().string() + " --paths 300 --out " + out.string(), scratch_);
     ASSERT_EQ(run.status, 0) << run.err;
     EXPECT_THAT(run.out, HasSubstr("best by mean NPV"));
-    for (const char* file : {"summary.json", "summary.csv", "periods.csv"})
+    for (const char* file : {"summary.json", "summary.csv", "periods.csv", "compare.csv"})
       EXPECT_TRUE(fs::exists(out / file)) << file;
 
     const auto summary = nlohmann::json::parse(read_text(out / "summary.json"));
@@ -218,6 +219,9 @@ TEST_F(EndToEnd, CommandLineValuesAreChecked) {
       {"--precision nan", "must be a positive number, got 'nan'"},
       {"--precision 0", "must be a positive number, got '0'"},
       {"--threads 0", "from 1 to 1024"},
+      {"--baseline nobody",
+       "--baseline: no policy named 'nobody'; the policies are "
+       "acquisition-heavy, balanced, retention-heavy"},
       {"--no-such-option", "--no-such-option"}};
   for (const auto& [arguments, message] : cases) {
     const Outcome outcome =
@@ -272,6 +276,140 @@ TEST_F(EndToEnd, UndefinedFiguresAreReportedAsSuch) {
   EXPECT_TRUE(equity["mean"].is_null());
   EXPECT_TRUE(equity["p50"].is_null());
   EXPECT_EQ(summary["policies"][0]["metrics"]["npv"]["mean"], 5.0 * 10 * 6);
+}
+
+// A small scenario splitting its budget: with a variable, `acquisition: $a` and `retention:
+// rest`; without, the shares written by hand.
+void write_split_scenario(const fs::path& file, const std::string& acquisition,
+                          const std::string& retention) {
+  const bool variable = acquisition == "$a";
+  std::ofstream(file) << "name: split\nhorizon: 6\npaths: 50\n"
+                      << (variable ? "variables:\n  a: {value: 0.5, min: 0.1, max: 0.9}\n" : "")
+                      << "tiers:\n  - {name: only, initial_customers: 100, margin: 5, churn: 0.1}\n"
+                         "budget: {per_period: 100}\n"
+                         "acquisition:\n  response: {shape: exponential, max_customers: 5, "
+                         "scale: 100}\n  new_customer_mix: {only: 1}\n"
+                         "retention:\n  response: {max_reduction: 0.5, scale: 2}\n"
+                         "policies:\n  - {name: split, acquisition: "
+                      << acquisition << ", retention: " << retention << "}\n  - {name: fixed}\n";
+}
+
+// --set gives the results of the value written in the file, says so in the command that
+// reproduces them, and refuses unknown variables and values outside [min, max].
+TEST_F(EndToEnd, SetGivesTheResultsOfTheValueWrittenInTheFile) {
+  const fs::path with_variable = scratch_ / "variable.yaml", by_hand = scratch_ / "hand.yaml";
+  write_split_scenario(with_variable, "$a", "rest");
+  write_split_scenario(by_hand, "0.3", "0.7");
+  const fs::path set = scratch_ / "set", hand = scratch_ / "hand";
+  const Outcome run =
+      run_tenure("run " + with_variable.string() + " --set a=0.3 --out " + set.string(), scratch_);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("variable a = 0.3 (from 0.1 to 0.9)"));
+  ASSERT_EQ(run_tenure("run " + by_hand.string() + " --out " + hand.string(), scratch_).status, 0);
+  EXPECT_EQ(read_text(set / "periods.csv"), read_text(hand / "periods.csv"));
+  EXPECT_EQ(read_text(set / "compare.csv"), read_text(hand / "compare.csv"));
+  const auto summary = nlohmann::json::parse(read_text(set / "summary.json"));
+  EXPECT_EQ(summary["variables"]["a"], 0.3);
+  EXPECT_THAT(summary["run"]["command"].get<std::string>(), HasSubstr("--set a=0.3 --seed"));
+  for (const char* command : {"run ", "stress --vary budget --metric mean --limit 0 "}) {
+    const Outcome bad = run_tenure(command + with_variable.string() +
+                                       " --set b=1 --set a=0.95 --out " + (scratch_ / "x").string(),
+                                   scratch_);
+    EXPECT_EQ(bad.status, 64) << command;
+    EXPECT_THAT(bad.err,
+                HasSubstr("--set b=1: the scenario has no variable 'b' (its variables: a)"));
+    EXPECT_THAT(bad.err, HasSubstr("--set a=0.95: a must be from 0.1 to 0.9"));
+  }
+  EXPECT_FALSE(fs::exists(scratch_ / "x"));
+}
+
+// A sweep writes sweep.csv and its report as one set; its grid is checked first.
+TEST_F(EndToEnd, SweepWritesItsGridAndRefusesBadOnes) {
+  const fs::path file = scratch_ / "variable.yaml", out = scratch_ / "sweep";
+  write_split_scenario(file, "$a", "rest");
+  const Outcome sweep =
+      run_tenure("sweep " + file.string() + " --set a=0.1:0.9:5 --out " + out.string(), scratch_);
+  ASSERT_EQ(sweep.status, 0) << sweep.err;
+  EXPECT_THAT(sweep.out, HasSubstr("sweep of a over 5 points, 50 worlds at each"));
+  EXPECT_THAT(sweep.out, HasSubstr("not moved by a (the same at every point): fixed"));
+  const std::string csv = read_text(out / "sweep.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 5 * 2 * 3);
+  EXPECT_TRUE(fs::exists(out / "report.html"));
+  const std::pair<const char*, const char*> cases[] = {
+      {"--set a=0.5", "a sweep varies one or two variables"},
+      {"--set a=0.1:0.9:1", "a grid must be LOW:HIGH:N"},
+      {"--set a=0:0.9:5", "a must be from 0.1 to 0.9"}};
+  for (const auto& [arguments, message] : cases) {
+    const Outcome bad = run_tenure(
+        "sweep " + file.string() + " " + arguments + " --out " + (scratch_ / "x").string(),
+        scratch_);
+    EXPECT_EQ(bad.status, 64) << arguments;
+    EXPECT_THAT(bad.err, HasSubstr(message)) << arguments;
+  }
+  EXPECT_FALSE(fs::exists(scratch_ / "x"));
+}
+
+// --precision-diff is recorded in summary.json; plan runs only its pilot and writes nothing.
+TEST_F(EndToEnd, PrecisionOnTheDifferencesAndItsPlan) {
+  const std::string scenario = std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml";
+  const fs::path out = scratch_ / "out";
+  const Outcome run = run_tenure("run " + scenario + " --precision-diff 4000 --paths 20000 " +
+                                     "--baseline balanced --out " + out.string(),
+                                 scratch_);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("precision reached: every NPV difference against balanced "
+                                 "within +/- 4,000 (95%)"));
+  const auto precision = nlohmann::json::parse(read_text(out / "summary.json"))["precision"];
+  EXPECT_EQ(precision["npv_difference_ci95_half_width_target"], 4000.0);
+  EXPECT_LE(precision["npv_difference_ci95_half_width"].get<double>(), 4000.0);
+  EXPECT_EQ(precision["versus"], "balanced");
+  const Outcome plan = run_tenure(
+      "plan " + scenario + " --precision 5000 --precision-diff 1000 --pilot 300 -q", scratch_);
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("pilot: 300 worlds"));
+  EXPECT_THAT(plan.out, HasSubstr("every policy's mean NPV within +/- 5,000 (95%): about "));
+  EXPECT_THAT(plan.out, HasSubstr("every NPV difference against balanced within +/- 1,000"));
+  EXPECT_THAT(plan.out, HasSubstr("retention-heavy minus balanced: +/- "));
+  EXPECT_EQ(run_tenure("plan " + scenario, scratch_).status, 64);
+}
+
+// optimize writes optimize.json with the keys the report reads; its options are checked.
+TEST_F(EndToEnd, OptimizeWritesItsOptimumAndRefusesBadOptions) {
+  const fs::path file = scratch_ / "variable.yaml", out = scratch_ / "optimum";
+  write_split_scenario(file, "$a", "rest");
+  const Outcome optimize = run_tenure("optimize " + file.string() +
+                                          " --over a --objective mean-es:0.5 --constraint "
+                                          "'prob_negative<=0.5' -q --out " +
+                                          out.string(),
+                                      scratch_);
+  ASSERT_EQ(optimize.status, 0) << optimize.err;
+  const auto j = nlohmann::json::parse(read_text(out / "optimize.json"));
+  for (const char* key : {"optimum", "objective", "flat_range", "start_difference", "algorithm",
+                          "evaluations", "metric", "objective_kind", "policy"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["policy"], "split");
+  EXPECT_EQ(j["objective_kind"], "mean-es:0.5");
+  EXPECT_EQ(j["constraint"], "prob_negative<=0.5");
+  EXPECT_GE(j["optimum"]["a"].get<double>(), 0.1);
+  EXPECT_LE(j["optimum"]["a"].get<double>(), 0.9);
+  for (const char* key : {"value", "se", "ci95_low", "ci95_high"})
+    EXPECT_TRUE(j["objective"][key].is_number()) << key;
+  const std::pair<const char*, const char*> cases[] = {
+      {"--over b", "--over: the scenario has no variable 'b' (its variables: a)"},
+      {"--over a,a", "--over: a is named twice"},
+      {"--over a --objective median", "--objective must be mean, p05, es05 or mean-es:LAMBDA"},
+      {"--over a --metric profit", "--metric must be npv or npv_with_equity"},
+      {"--over a --constraint 'prob_negative<2'", "--constraint must be prob_negative<=X"},
+      {"--over a --policy fixed --set a=2", "--set a=2: a must be from 0.1 to 0.9"},
+      {"--over a --policy nobody", "--policy: no policy named 'nobody'"}};
+  for (const auto& [arguments, message] : cases) {
+    const Outcome bad = run_tenure(
+        "optimize " + file.string() + " " + arguments + " --out " + (scratch_ / "x").string(),
+        scratch_);
+    EXPECT_EQ(bad.status, 64) << arguments;
+    EXPECT_THAT(bad.err, HasSubstr(message)) << arguments;
+  }
+  EXPECT_FALSE(fs::exists(scratch_ / "x"));
 }
 
 // A results folder that cannot be written is found before the simulation, not after it.

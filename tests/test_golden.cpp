@@ -3,6 +3,7 @@
 // proves itself by leaving them alone; a change that means to move the numbers regenerates
 // them (`make golden`) in its own commit and says why.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -39,7 +40,8 @@ std::string first_difference(const std::string& expected, const std::string& act
 
 TEST(Golden, ShippedScenariosGiveTheGoldenBytes) {
   const fs::path source(TENURE_SOURCE_DIR);
-  const fs::path scratch = fs::temp_directory_path() / "tenure-golden";
+  const fs::path scratch =
+      fs::temp_directory_path() / ("tenure-golden-" + std::to_string(::getpid()));
   fs::remove_all(scratch);
   int scenarios = 0;
   for (const auto& entry : fs::directory_iterator(source / "scenarios")) {
@@ -82,7 +84,8 @@ fs::path run_scenario(const fs::path& scenario, const fs::path& out, int worlds)
 // it about once in 190 changes; a wrong one, by more than a few standard errors, is caught.
 TEST(Golden, AgreesWithTheStatisticalReference) {
   const fs::path source(TENURE_SOURCE_DIR);
-  const fs::path scratch = fs::temp_directory_path() / "tenure-golden-reference";
+  const fs::path scratch =
+      fs::temp_directory_path() / ("tenure-golden-reference-" + std::to_string(::getpid()));
   fs::remove_all(scratch);
   int compared = 0;
   for (const auto& entry : fs::directory_iterator(source / "tests" / "golden" / "reference")) {

@@ -93,7 +93,7 @@ TEST(ScenarioErrors, UnknownKeySuggestsTheClosestAndListsAllowed) {
             "(allowed: name, description, horizon, period, discount_rate, paths, seed, tiers, "
             "loyalty, budget, fixed_costs, acquisition, retention, policies, shocks, market, "
             "service, word_of_mouth, referrals, intermediaries, heterogeneity, correlations, "
-            "regimes, risk)");
+            "regimes, risk, variables)");
   EXPECT_THAT(only_problem(edit("horizon: 24\n", "horizon: 24\nzzz: 3\n")),
               AllOf(StartsWith("test.yaml:3:1: unknown key 'zzz' at the top level (allowed: "),
                     Not(HasSubstr("did you mean"))));
@@ -207,7 +207,7 @@ TEST(ScenarioErrors, PolicySharesAboveOne) {
   EXPECT_THAT(problems(edit("acquisition: 0.5", "acquisition: {amount: 700}")), SizeIs(0));
   EXPECT_THAT(only_problem(edit("acquisition: 0.5", "acquisition: 1.5")),
               StartsWith("test.yaml:20:18: policies[0].acquisition must be a share of the budget "
-                         "between 0 and 1, or a map with one of share, amount, got 1.5"));
+                         "between 0 and 1, rest, or a map with one of share, amount, got 1.5"));
 }
 
 TEST(ScenarioErrors, MixMustSumToOne) {

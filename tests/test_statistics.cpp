@@ -54,6 +54,32 @@ TEST(Statistics, PairedComparison) {
   EXPECT_DOUBLE_EQ(c.share_a_better, 0.5);
   EXPECT_DOUBLE_EQ(c.share_b_better, 0.25);
   EXPECT_DOUBLE_EQ(c.ci95_high - c.ci95_low, 2 * kZ95 * c.se);
+  // Sample variances: var a = 21 / 3, var b = 8.75 / 3, var(a - b) = 14.75 / 3.
+  EXPECT_DOUBLE_EQ(c.variance_reduction, (21.0 + 8.75) / 14.75);
+}
+
+// Identical samples differ by exactly 0 in every world: no spread, so nothing to reduce.
+TEST(Statistics, IdenticalSamplesDifferByExactlyZero) {
+  const std::vector<double> a = {3.5, -1.0, 7.25};
+  const PairedComparison c = compare_paired(a, a);
+  EXPECT_EQ(c.mean_difference, 0.0);
+  EXPECT_EQ(c.se, 0.0);
+  EXPECT_EQ(c.share_a_better, 0.0);
+  EXPECT_EQ(c.share_b_better, 0.0);
+  EXPECT_TRUE(std::isnan(c.variance_reduction));
+}
+
+// The share of worlds each alternative is highest in; a tie splits the world.
+TEST(Statistics, ShareHighestSplitsTies) {
+  const std::vector<double> a = {1, 5, 2, 4}, b = {2, 5, 1, 4}, c = {0, 5, 0, 3};
+  const std::vector<double> shares = share_highest({a, b, c});
+  // World 1: b; world 2: a, b, c tied; world 3: a; world 4: a and b tied.
+  EXPECT_DOUBLE_EQ(shares[0], (1.0 / 3 + 1 + 0.5) / 4);
+  EXPECT_DOUBLE_EQ(shares[1], (1 + 1.0 / 3 + 0.5) / 4);
+  EXPECT_DOUBLE_EQ(shares[2], (1.0 / 3) / 4);
+  EXPECT_DOUBLE_EQ(shares[0] + shares[1] + shares[2], 1.0);
+  const std::vector<double> broken = {1, NAN, 2, 3};
+  for (const double share : share_highest({a, broken})) EXPECT_TRUE(std::isnan(share));
 }
 
 TEST(Statistics, WelfordStaysAccurateForLargeOffsets) {

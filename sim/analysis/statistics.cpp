@@ -92,10 +92,14 @@ PairedComparison compare_paired(std::span<const double> a, std::span<const doubl
   for (std::size_t i = 0; i < n; ++i) c.nonfinite += !std::isfinite(a[i]) || !std::isfinite(b[i]);
   if (n == 0 || c.nonfinite > 0) {
     c.mean_difference = c.se = c.ci95_low = c.ci95_high = kUndefined;
-    c.share_a_better = c.share_b_better = kUndefined;
+    c.share_a_better = c.share_b_better = c.variance_reduction = kUndefined;
     return c;
   }
   const Moments m = moments(n, [&](std::size_t i) { return a[i] - b[i]; });
+  const double sd_a = moments(n, [&](std::size_t i) { return a[i]; }).sd;
+  const double sd_b = moments(n, [&](std::size_t i) { return b[i]; }).sd;
+  c.variance_reduction =
+      n > 1 && m.sd > 0.0 ? (sd_a * sd_a + sd_b * sd_b) / (m.sd * m.sd) : kUndefined;
   std::size_t a_better = 0, b_better = 0;
   for (std::size_t i = 0; i < n; ++i) {
     a_better += a[i] > b[i];
@@ -108,6 +112,27 @@ PairedComparison compare_paired(std::span<const double> a, std::span<const doubl
   c.share_a_better = static_cast<double>(a_better) / static_cast<double>(n);
   c.share_b_better = static_cast<double>(b_better) / static_cast<double>(n);
   return c;
+}
+
+std::vector<double> share_highest(const std::vector<std::span<const double>>& samples) {
+  std::vector<double> shares(samples.size(), 0.0);
+  const std::size_t n = samples.empty() ? 0 : samples.front().size();
+  for (std::size_t i = 0; i < n; ++i) {
+    double highest = -std::numeric_limits<double>::infinity();
+    std::size_t tied = 0;
+    for (const auto& values : samples) {
+      if (!std::isfinite(values[i])) return std::vector<double>(samples.size(), kUndefined);
+      if (values[i] > highest) {
+        highest = values[i];
+        tied = 0;
+      }
+      tied += values[i] == highest;
+    }
+    for (std::size_t k = 0; k < samples.size(); ++k)
+      if (samples[k][i] == highest) shares[k] += 1.0 / static_cast<double>(tied);
+  }
+  for (double& share : shares) share = n > 0 ? share / static_cast<double>(n) : kUndefined;
+  return shares;
 }
 
 }  // namespace tenure

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace tenure {
 
@@ -54,9 +55,18 @@ struct PairedComparison {
   double ci95_high = 0.0;
   double share_a_better = 0.0;  // share of worlds with a > b
   double share_b_better = 0.0;  // share of worlds with b > a (ties count in neither)
+  // What pairing buys: (var a + var b) / var(a - b), the variance of the difference of two
+  // independent runs over that of the paired one: the factor by which common random numbers
+  // cut the worlds a difference needs. NaN when var(a - b) is 0 (identical in every world).
+  double variance_reduction = 0.0;
 };
 
 PairedComparison compare_paired(std::span<const double> a, std::span<const double> b);
+
+// For samples of several alternatives over the same worlds, the share of worlds in which each
+// has the highest value; k alternatives tied for the highest each count 1/k of the world.
+// Every share is NaN when a value in some world is not finite.
+std::vector<double> share_highest(const std::vector<std::span<const double>>& samples);
 
 // Two-sided 95% normal quantile.
 inline constexpr double kZ95 = 1.959963984540054;

@@ -59,7 +59,8 @@ Band band_of(std::span<const double> values, std::vector<double>& sorted) {
 
 }  // namespace
 
-RunSummary summarize_run(const RunResults& r, std::optional<double> cash_floor) {
+RunSummary summarize_run(const RunResults& r, std::optional<double> cash_floor,
+                         std::optional<std::size_t> baseline) {
   RunSummary out;
   const std::size_t npv_metric = r.metric_index("npv"),
                     npv_with_equity_metric = r.metric_index("npv_with_equity");
@@ -86,11 +87,9 @@ RunSummary summarize_run(const RunResults& r, std::optional<double> cash_floor) 
     for (std::size_t p = 0; p < policies; ++p) samples.push_back(r.metric(p, metric));
     out.histograms.push_back(common_histograms(samples, kHistogramBins));
   }
-  for (const std::size_t metric : {npv_metric, npv_with_equity_metric})
-    for (std::size_t a = 0; a < policies; ++a)
-      for (std::size_t b = a + 1; b < policies; ++b)
-        out.comparisons.push_back(
-            {a, b, metric, compare_paired(r.metric(a, metric), r.metric(b, metric))});
+  out.comparisons = paired_comparisons(r, baseline);
+  out.prob_best = prob_best(r);
+  out.baseline = baseline;
   return out;
 }
 

@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "sim/analysis/comparisons.hpp"
 #include "sim/analysis/risk.hpp"
 #include "sim/analysis/run_results.hpp"
 #include "sim/analysis/statistics.hpp"
@@ -17,12 +19,6 @@ namespace tenure {
 // Fan-chart figures of one series in one period.
 struct Band {
   double mean = 0.0, p05 = 0.0, p50 = 0.0, p95 = 0.0;
-};
-
-struct PolicyComparison {
-  std::size_t a = 0, b = 0;     // policy indices, a < b
-  std::size_t metric = 0;       // kNpv or kNpvWithEquity
-  PairedComparison difference;  // a minus b
 };
 
 // Counts of worlds in equal bins: bin i spans [low + i width, low + (i + 1) width); the last
@@ -42,23 +38,29 @@ struct RunSummary {
   std::vector<std::vector<Histogram>> histograms;      // [kHistogramMetrics][policy]
   std::vector<Payback> payback;                        // [policy]
   std::vector<double> prob_cash_below;                 // [policy], with a cash floor
-  std::vector<PolicyComparison> comparisons;           // every pair of policies, on NPV and on
-                                                       // NPV with the equity of the base left
+  std::vector<PolicyComparison> comparisons;           // comparisons.hpp: every metric
+  std::vector<std::vector<double>> prob_best;          // [kProbBestMetrics][policy]
+  std::optional<std::size_t> baseline;                 // what comparisons are against, if set
   // The policy with the highest mean NPV, and with the highest mean npv_with_equity; none
   // when that mean is undefined for every policy.
   std::optional<std::size_t> best_policy, best_with_equity;
-  // Set when the run was asked for a precision (run_to_precision).
+  // Set when the run was asked for a precision (sim/engine/precision.hpp): the 95%
+  // half-widths asked for and reached, of every policy's mean NPV and of every paired NPV
+  // difference against `versus` (the baseline, or the best policy).
   struct Precision {
-    double target = 0.0, achieved = 0.0;
+    std::optional<double> target, achieved;
+    std::optional<double> difference_target, difference_achieved;
+    std::string versus;
     bool reached = false;
     std::int64_t paths_simulated = 0;  // every world simulated, pilot included
   };
   std::optional<Precision> precision;
 };
 
-// `cash_floor`: the floor prob_cash_below is measured against (none: not measured).
-RunSummary summarize_run(const RunResults& results,
-                         std::optional<double> cash_floor = std::nullopt);
+// `cash_floor`: the floor prob_cash_below is measured against (none: not measured);
+// `baseline`: the policy every other is compared with (none: every two are compared).
+RunSummary summarize_run(const RunResults& results, std::optional<double> cash_floor = std::nullopt,
+                         std::optional<std::size_t> baseline = std::nullopt);
 
 // Histograms of one metric for several policies, over the common range of their finite
 // values, in `bins` equal bins.

@@ -28,19 +28,24 @@ struct Chatter {
 
 struct RunArguments {
   std::string file;
+  std::vector<std::string> set;  // --set NAME=VALUE: a variable's value (settings.hpp)
   std::optional<std::int64_t> paths;
   std::optional<std::uint64_t> seed;
   int threads = 0;
   std::string out;
-  std::optional<double> precision;  // 95% half-width of mean NPV to reach, paths as the cap
-  bool worlds = false;              // also write worlds.csv
+  std::optional<double> precision;       // 95% half-width of mean NPV to reach, paths as the cap
+  std::optional<double> precision_diff;  // 95% half-width of every paired NPV difference against
+                                         // the baseline (else the best policy) to reach
+  std::string baseline;                  // the policy the others are compared with ("" : all pairs)
+  bool worlds = false;                   // also write worlds.csv
   Chatter chatter;
 };
 
 struct StressArguments {
   std::string file;
-  std::string vary;    // budget, churn, acquisition, margin, costs, or SHOCK.KEY
-  std::string metric;  // a statistic (prob_negative, p05, mean...), or METRIC.STATISTIC
+  std::vector<std::string> set;  // --set NAME=VALUE
+  std::string vary;              // budget, churn, acquisition, margin, costs, or SHOCK.KEY
+  std::string metric;            // a statistic (prob_negative, p05, mean...), or METRIC.STATISTIC
   double limit = 0.0;
   std::string policy;  // default: the first
   std::string range = "0.5:2";
@@ -49,6 +54,45 @@ struct StressArguments {
   int threads = 0;
   std::string out;
   Chatter chatter;
+};
+
+// tenure sweep: every point of a grid of one or two variables, on the same worlds.
+struct SweepArguments {
+  std::string file;
+  std::vector<std::string> set;  // NAME=LOW:HIGH:N for the swept ones, NAME=VALUE for others
+  std::optional<std::int64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string out;
+  Chatter chatter;
+};
+
+// tenure plan: a pilot, then the worlds and time each precision target would take.
+struct PlanArguments {
+  std::string file;
+  std::vector<std::string> set;
+  std::optional<double> precision, precision_diff;  // as for run; at least one
+  std::string baseline;
+  std::int64_t pilot = 1000;  // worlds of the pilot
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  bool quiet = false;  // no progress
+};
+
+// tenure optimize: the variables' values that maximise an objective of one policy.
+struct OptimizeArguments {
+  std::string file;
+  std::string over;                // a[,b...]
+  std::string objective = "mean";  // mean, p05, es05, mean-es:LAMBDA
+  std::string metric = "npv";      // npv, npv_with_equity
+  std::string constraint;          // prob_negative<=X, or ""
+  std::string policy;              // default: the first the variables move
+  std::vector<std::string> set;    // the start, NAME=VALUE
+  std::optional<std::int64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string out;
+  bool quiet = false;
 };
 
 struct FitArguments {
@@ -65,6 +109,9 @@ int run_command(const RunArguments& arguments, const Cluster& cluster);
 int validate_command(const std::string& file);
 int fit_command(const FitArguments& arguments);
 int stress_command(const StressArguments& arguments, const Cluster& cluster);
+int sweep_command(const SweepArguments& arguments, const Cluster& cluster);
+int plan_command(const PlanArguments& arguments, const Cluster& cluster);
+int optimize_command(const OptimizeArguments& arguments, const Cluster& cluster);
 int report_command(const std::string& folder);
 
 // Runs a command, turning every error it throws into its message on stderr and its exit

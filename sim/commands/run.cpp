@@ -2,13 +2,16 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <stdexcept>
 
 #include "sim/analysis/summary.hpp"
 #include "sim/cluster/cluster.hpp"
 #include "sim/commands/commands.hpp"
 #include "sim/commands/progress.hpp"
 #include "sim/commands/results_folder.hpp"
+#include "sim/commands/settings.hpp"
 #include "sim/engine/model.hpp"
+#include "sim/engine/precision.hpp"
 #include "sim/engine/resources.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/output/result_files.hpp"
@@ -22,9 +25,11 @@ namespace tenure {
 
 namespace {
 
-// The command that reproduces a run's results: its file, seed and number of worlds.
-std::string reproducing_command(const std::string& file, std::uint64_t seed, std::int64_t worlds) {
-  return fmt::format("tenure run {} --seed {} --paths {}", file, seed, worlds);
+// The command that reproduces a run's results: its file, variables, seed and number of
+// worlds.
+std::string reproducing_command(const RunArguments& a, std::uint64_t seed, std::int64_t worlds) {
+  return fmt::format("tenure run {}{} --seed {} --paths {}", a.file, settings_arguments(a.set),
+                     seed, worlds);
 }
 
 // How the model represented the scenario's churn heterogeneity, tier by tier.
@@ -41,17 +46,35 @@ std::vector<TierClasses> churn_classes(const Scenario& scenario, const Model& mo
   return out;
 }
 
+// What a run to precision asked for and reached, for the summary.
+RunSummary::Precision precision_figures(const RunResults& results, const PrecisionTargets& targets,
+                                        const PrecisionStatus& status) {
+  RunSummary::Precision p;
+  p.target = targets.mean;
+  if (targets.mean) p.achieved = status.mean_half_width;
+  p.difference_target = targets.difference;
+  if (targets.difference) {
+    p.difference_achieved = status.difference_half_width;
+    p.versus = results.policies()[status.reference];
+  }
+  p.reached = status.reached;
+  p.paths_simulated = results.paths();
+  return p;
+}
+
 // Simulates the worlds asked for, or until the precision asked for; returns the precision
 // figures when one was asked for.
 std::optional<RunSummary::Precision> simulate(Simulation& simulation, const RunArguments& a,
-                                              std::int64_t worlds) {
+                                              std::int64_t worlds,
+                                              std::optional<std::size_t> baseline) {
   ProgressDisplay display(a.chatter.quiet, "worlds");
-  if (!a.precision) {
+  if (!a.precision && !a.precision_diff) {
     simulation.run_paths(0, worlds, display.callback());
     return std::nullopt;
   }
-  const PrecisionRun run = run_to_precision(simulation, *a.precision, worlds, display.callback());
-  return RunSummary::Precision{run.target, run.achieved, run.reached, simulation.results().paths()};
+  const PrecisionTargets targets{a.precision, a.precision_diff, baseline};
+  const PrecisionStatus status = run_to_targets(simulation, targets, worlds, display.callback());
+  return precision_figures(simulation.results(), targets, status);
 }
 
 // Writes the run's result set and tells the user about it.
@@ -77,6 +100,7 @@ void write_and_tell(const RunArguments& a, const std::filesystem::path& out,
 
 int run_command(const RunArguments& a, const Cluster& cluster) {
   Scenario scenario = load_scenario_file(a.file);
+  apply_settings(scenario, read_settings(a.set, scenario, false));
   if (a.paths) scenario.paths = *a.paths;
   if (a.seed) scenario.seed = *a.seed;
   const Model model = build_model(scenario);
@@ -86,15 +110,17 @@ int run_command(const RunArguments& a, const Cluster& cluster) {
   const std::filesystem::path out = results_folder(a.out, scenario.name);
   cluster.on_leader([&] { check_output_folder(out); });
 
-  Simulation simulation(model, scenario.seed, Workers(a.threads, &cluster));
-  const auto precision = simulate(simulation, a, scenario.paths);
+  const Workers workers(a.threads, &cluster);
+  Simulation simulation(model, scenario.seed, workers);
+  const std::optional<std::size_t> baseline = baseline_policy(scenario, a.baseline);
+  const auto precision = simulate(simulation, a, scenario.paths, baseline);
   const RunResults& results = simulation.results();
-  RunSummary summary = summarize_run(results, scenario.cash_floor);
+  RunSummary summary = summarize_run(results, scenario.cash_floor, baseline);
   summary.precision = precision;
   std::optional<Sensitivity> study;
   if (!results.inputs().empty())
-    study = sensitivity(model, results, summary, scenario.seed, Workers(a.threads, &cluster));
-  const RunContext context{reproducing_command(a.file, scenario.seed, results.paths()),
+    study = sensitivity(model, results, summary, scenario.seed, workers);
+  const RunContext context{reproducing_command(a, scenario.seed, results.paths()),
                            churn_classes(scenario, model), study ? &*study : nullptr};
   // Every rank holds the same results; the leader alone writes and speaks.
   cluster.on_leader([&] { write_and_tell(a, out, scenario, results, summary, context); });

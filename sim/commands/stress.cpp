@@ -7,6 +7,7 @@
 #include "sim/commands/commands.hpp"
 #include "sim/commands/progress.hpp"
 #include "sim/commands/results_folder.hpp"
+#include "sim/commands/settings.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/resources.hpp"
 #include "sim/output/report_html.hpp"
@@ -62,6 +63,7 @@ std::pair<double, double> parse_range(const std::string& text) {
 
 int stress_command(const StressArguments& a, const Cluster& cluster) {
   Scenario scenario = load_scenario_file(a.file);
+  apply_settings(scenario, read_settings(a.set, scenario, false));
   if (a.paths) scenario.paths = *a.paths;
   if (a.seed) scenario.seed = *a.seed;
   if (const std::string problem = vary_problem(scenario, a.vary); !problem.empty()) usage(problem);

@@ -36,6 +36,7 @@ inline constexpr int kChurnClasses = 20;
 inline constexpr int kIntermediaries = 100;
 inline constexpr int kPolicies = 100;
 inline constexpr int kShocks = 1'000;
+inline constexpr std::size_t kVariables = 100;
 // Cells of one world (tiers x churn classes x tenure cells): the kernel's state per thread.
 inline constexpr std::int64_t kCells = 10'000'000;
 

@@ -137,6 +137,9 @@ struct SpendLine {
   enum class Kind { share, amount, per_customer };
   Kind kind = Kind::share;
   double value = 0.0;
+  // A share given as `rest`: what the other share lines of its step leave, 1 minus their sum
+  // (resolve_rest in variables.hpp keeps `value` so when a variable changes them).
+  bool rest = false;
 };
 
 struct PolicyStep {
@@ -215,6 +218,16 @@ struct Heterogeneity {
   double tolerance = 0.001;  // relative error allowed in a cohort's discounted lifetime
 };
 
+// A lever the scenario names under `variables:`: a decision, not an uncertain input. It holds
+// one value per run (or per point of a sweep), the same in every world, and sets every number
+// the scenario writes as $name (variables.hpp names these places and sets them).
+struct Variable {
+  std::string name;
+  double value = 0.0, min = 0.0, max = 0.0;
+  bool whole = false;               // it sets a period (a schedule's or a shock's from, periods)
+  std::vector<std::string> places;  // policies[1].steps[0].acquisition, shocks[0].churn...
+};
+
 // A number the scenario does not know: drawn once per world, shared by every policy of it.
 struct UncertainInput {
   std::string name;   // how the results name it: its place, or the name the scenario gave
@@ -266,6 +279,7 @@ struct Parameters {
   std::vector<InputCorrelation> correlations;
   std::optional<Regimes> regimes;
   std::optional<double> cash_floor;  // risk: the chance the cash trough falls below it
+  std::vector<Variable> variables;   // the levers, at the values the policies now hold
 };
 
 }  // namespace tenure

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace tenure {
@@ -96,8 +97,13 @@ std::optional<std::uint64_t> available_memory() {
   return available;
 }
 
-void check_memory(const Model& model, std::int64_t worlds) {
-  const auto needed = run_bytes(model, worlds);
+void check_memory(const Model& model, std::int64_t worlds, std::uint64_t kept_per_world) {
+  const auto kept = checked_product(kept_per_world, static_cast<std::uint64_t>(worlds));
+  auto needed = run_bytes(model, worlds);
+  if (needed && kept && *needed <= std::numeric_limits<std::uint64_t>::max() - *kept)
+    *needed += *kept;
+  else
+    needed.reset();
   if (!needed)
     throw ResourceError(fmt::format(
         "{} worlds are more than any machine can hold the results of; run fewer (--paths)",

@@ -33,6 +33,7 @@ std::optional<std::uint64_t> available_memory();
 
 // Throws ResourceError when a run of `worlds` worlds would need more than 80% of the
 // available memory, saying how much it needs, how much there is, and what to do.
-void check_memory(const Model& model, std::int64_t worlds);
+// `kept_per_world`: bytes per world a study keeps beyond the run (a sweep's every point).
+void check_memory(const Model& model, std::int64_t worlds, std::uint64_t kept_per_world = 0);
 
 }  // namespace tenure

@@ -14,6 +14,7 @@
 #include "sim/analysis/statistics.hpp"
 #include "sim/cluster/cluster.hpp"
 #include "sim/engine/kernel.hpp"
+#include "sim/engine/precision.hpp"
 #include "sim/engine/world.hpp"
 
 namespace tenure {
@@ -157,36 +158,10 @@ RunResults run_simulation(const Model& model, const RunOptions& options) {
   return simulation.take_results();
 }
 
-namespace {
-
-// Widest 95% half-width of the mean NPV over the policies.
-double widest_npv_half_width(const RunResults& results) {
-  double widest = 0.0;
-  for (std::size_t p = 0; p < results.policies().size(); ++p)
-    widest = std::max(widest, kZ95 * summarize(results.metric(p, "npv")).se);
-  return widest;
-}
-
-}  // namespace
-
 PrecisionRun run_to_precision(Simulation& simulation, double half_width, std::int64_t cap,
                               const Progress& progress) {
-  simulation.run_paths(0, std::min<std::int64_t>(1000, cap), progress);
-  double achieved = widest_npv_half_width(simulation.results());
-  // The half-width shrinks as 1 / sqrt(n): ask for n (achieved / target)^2, plus 10%, and
-  // add more in the rare case the estimate falls short, until reached or capped.
-  while (achieved > half_width && simulation.results().paths() < cap) {
-    const std::int64_t n = simulation.results().paths();
-    const double ratio = achieved / half_width;
-    const double wanted = std::ceil(1.1 * static_cast<double>(n) * ratio * ratio);
-    const std::int64_t next =
-        wanted >= static_cast<double>(cap)
-            ? cap
-            : std::max<std::int64_t>(n + 1, static_cast<std::int64_t>(wanted));
-    simulation.run_paths(n, next, progress);
-    achieved = widest_npv_half_width(simulation.results());
-  }
-  return {half_width, achieved, achieved <= half_width};
+  const PrecisionStatus status = run_to_targets(simulation, {half_width, {}, {}}, cap, progress);
+  return {half_width, status.mean_half_width, status.reached};
 }
 
 }  // namespace tenure

@@ -27,6 +27,10 @@ std::string percent(double share) {
   return fmt::format("{:.1f}%", 100.0 * share);
 }
 
+std::string factor(double x) {
+  return std::abs(x) < 1000.0 ? fmt::format("{:.3g}", x) : grouped(std::round(x));
+}
+
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string quoted = "\"";

@@ -14,6 +14,9 @@ std::string grouped(double x);
 // A share as a percentage with one decimal: 0.1234 -> "12.3%".
 std::string percent(double share);
 
+// A factor, 3 significant figures below 1,000 and whole (grouped) above: "4.27", "53.2", "1,932".
+std::string factor(double x);
+
 // A CSV field: quoted (with inner quotes doubled) when it holds a comma, quote or newline.
 std::string csv_field(const std::string& text);
 

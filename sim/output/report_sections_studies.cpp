@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <map>
 
 #include "sim/output/chart_parts.hpp"
 #include "sim/output/report_page.hpp"
@@ -112,6 +113,18 @@ std::string reproduction(const ReportData& data) {
   return out + "</dl>\n";
 }
 
+// Whether the levers move a policy's results: its mean of some metric differs between points.
+// A policy they do not move would be one flat colour in a heat map.
+bool moved_by_levers(const SweepData& sweep, const std::string& policy) {
+  std::map<std::string, Figure> first;
+  for (const SweepRow& r : sweep.rows) {
+    if (r.policy != policy) continue;
+    const auto [at, inserted] = first.emplace(r.metric, r.mean);
+    if (!inserted && at->second != r.mean) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<Section> sweep_section(const ReportData& data, const PolicyColours& colours) {
@@ -130,10 +143,16 @@ std::optional<Section> sweep_section(const ReportData& data, const PolicyColours
   if (sweep.variables.size() == 1)
     for (const std::string& metric : metrics)
       add(section, sweep_curve_chart(sweep, metric, optimize, colours));
-  else
+  else {
+    // A heat map per policy the levers move (or the first, if they move none).
+    std::vector<std::string> moved;
     for (const std::string& policy : policies)
+      if (moved_by_levers(sweep, policy)) moved.push_back(policy);
+    if (moved.empty() && !policies.empty()) moved.push_back(policies.front());
+    for (const std::string& policy : moved)
       add(section,
           sweep_heatmap_chart(sweep, optimize ? optimize->metric : "npv", policy, optimize), true);
+  }
   if (optimize) section.html = optimum_summary(*optimize);
   return unless_empty(std::move(section));
 }

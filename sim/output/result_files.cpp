@@ -84,6 +84,22 @@ nlohmann::ordered_json heterogeneity_json(const Scenario& scenario, const RunCon
   return j;
 }
 
+nlohmann::ordered_json precision_json(const RunSummary::Precision& p) {
+  nlohmann::ordered_json j;
+  if (p.target) {
+    j["npv_ci95_half_width_target"] = *p.target;
+    j["npv_ci95_half_width"] = p.achieved.value_or(0.0);
+  }
+  if (p.difference_target) {
+    j["npv_difference_ci95_half_width_target"] = *p.difference_target;
+    j["npv_difference_ci95_half_width"] = p.difference_achieved.value_or(0.0);
+    j["versus"] = p.versus;
+  }
+  j["reached"] = p.reached;
+  j["paths_simulated"] = p.paths_simulated;
+  return j;
+}
+
 nlohmann::ordered_json assumptions_json(const Scenario& scenario) {
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   for (const AssumptionRow& row : assumptions(scenario))
@@ -106,19 +122,18 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
   j["period"] = to_string(scenario.period);
   j["discount_rate"] = scenario.discount_rate;
   if (scenario.heterogeneity) j["heterogeneity"] = heterogeneity_json(scenario, context);
-  if (s.precision) {
-    nlohmann::ordered_json precision;
-    precision["npv_ci95_half_width_target"] = s.precision->target;
-    precision["npv_ci95_half_width"] = s.precision->achieved;
-    precision["reached"] = s.precision->reached;
-    precision["paths_simulated"] = s.precision->paths_simulated;
-    j["precision"] = std::move(precision);
+  if (!scenario.variables.empty()) {
+    nlohmann::ordered_json variables;
+    for (const Variable& v : scenario.variables) variables[v.name] = v.value;
+    j["variables"] = std::move(variables);
   }
+  if (s.precision) j["precision"] = precision_json(*s.precision);
   auto name_or_null = [&](const std::optional<std::size_t>& p) {
     return p ? nlohmann::ordered_json(r.policies()[*p]) : nlohmann::ordered_json();
   };
   j["best_policy"] = name_or_null(s.best_policy);
   j["best_policy_with_equity"] = name_or_null(s.best_with_equity);
+  if (s.baseline) j["baseline"] = r.policies()[*s.baseline];
   j["policies"] = nlohmann::ordered_json::array();
   for (std::size_t p = 0; p < r.policies().size(); ++p) {
     nlohmann::ordered_json policy;
@@ -138,6 +153,10 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
     const double acquired = s.metrics[p][r.metric_index("acquired")].mean;
     policy["acquisition_cost_per_customer"] =
         acquired > 0.0 ? s.metrics[p][r.metric_index("acquisition_spend")].mean / acquired : 0.0;
+    nlohmann::ordered_json best;
+    for (std::size_t k = 0; k < s.prob_best.size(); ++k)
+      best[kProbBestMetrics[k]] = s.prob_best[k][p];
+    policy["prob_best"] = std::move(best);
     j["policies"].push_back(std::move(policy));
   }
   j["comparisons"] = nlohmann::ordered_json::array();
@@ -152,6 +171,7 @@ std::string summary_json(const Scenario& scenario, const RunResults& r, const Ru
     cj["ci95_high"] = c.difference.ci95_high;
     cj["share_a_better"] = c.difference.share_a_better;
     cj["share_b_better"] = c.difference.share_b_better;
+    cj["variance_reduction"] = c.difference.variance_reduction;
     if (c.difference.nonfinite > 0) cj["nonfinite_worlds"] = c.difference.nonfinite;
     j["comparisons"].push_back(std::move(cj));
   }
@@ -177,6 +197,21 @@ std::string summary_csv(const RunResults& r, const RunSummary& s) {
   return out;
 }
 
+std::string compare_csv(const RunResults& r, const RunSummary& s) {
+  std::string out =
+      "a,b,metric,mean_difference,se,ci95_low,ci95_high,share_a_better,share_b_better,"
+      "variance_reduction\n";
+  for (const PolicyComparison& c : s.comparisons) {
+    const PairedComparison& d = c.difference;
+    out +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_field(r.policies()[c.a]),
+                    csv_field(r.policies()[c.b]), r.metrics()[c.metric], number(d.mean_difference),
+                    number(d.se), number(d.ci95_low), number(d.ci95_high), number(d.share_a_better),
+                    number(d.share_b_better), number(d.variance_reduction));
+  }
+  return out;
+}
+
 std::string periods_csv(const RunResults& r, const RunSummary& s) {
   std::string out = "policy,period,series,mean,p05,p50,p95\n";
   for (std::size_t p = 0; p < r.policies().size(); ++p)
@@ -196,6 +231,7 @@ ResultSet run_result_set(const std::filesystem::path& folder, const Scenario& sc
   set.add("summary.json", summary_json(scenario, results, summary, context));
   set.add("summary.csv", summary_csv(results, summary));
   set.add("periods.csv", periods_csv(results, summary));
+  set.add("compare.csv", compare_csv(results, summary));
   if (context.sensitivity) set.add("sensitivity.csv", sensitivity_csv(*context.sensitivity));
   ReportInputs inputs;
   inputs.folder = folder.string();

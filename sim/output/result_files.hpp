@@ -37,9 +37,12 @@ std::string summary_json(const Scenario& scenario, const RunResults& results,
                          const RunSummary& summary, const RunContext& record);
 std::string summary_csv(const RunResults& results, const RunSummary& summary);
 std::string periods_csv(const RunResults& results, const RunSummary& summary);
+// a,b,metric,mean_difference,se,ci95_low,ci95_high,share_a_better,share_b_better,
+// variance_reduction: the summary's paired comparisons, a minus b.
+std::string compare_csv(const RunResults& results, const RunSummary& summary);
 
-// The result set of a run, rendered in memory: summary.json, summary.csv, periods.csv and
-// report.html. Nothing is written until the set is committed.
+// The result set of a run, rendered in memory: summary.json, summary.csv, periods.csv,
+// compare.csv and report.html. Nothing is written until the set is committed.
 ResultSet run_result_set(const std::filesystem::path& folder, const Scenario& scenario,
                          const RunResults& results, const RunSummary& summary,
                          const RunContext& record);

@@ -1,11 +1,13 @@
 #include "sim/output/terminal.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
+#include "sim/output/comparison_text.hpp"
 #include "sim/output/formatting.hpp"
 
 namespace tenure {
@@ -16,18 +18,34 @@ std::string plural(std::int64_t n, const std::string& one) {
   return fmt::format("{} {}{}", grouped(static_cast<double>(n)), one, n == 1 ? "" : "s");
 }
 
+// Whether a run to a precision reached it: of every policy's mean NPV, of every paired NPV
+// difference against the reference, or both.
+std::string precision_text(const RunResults& r, const RunSummary::Precision& p) {
+  std::vector<std::string> asked, achieved;
+  if (p.target) {
+    asked.push_back("every policy's mean NPV within +/- " + grouped(*p.target));
+    achieved.push_back("+/- " + grouped(p.achieved.value_or(0.0)) + " on mean NPV");
+  }
+  if (p.difference_target) {
+    asked.push_back(fmt::format("every NPV difference against {} within +/- {}", p.versus,
+                                grouped(*p.difference_target)));
+    achieved.push_back("+/- " + grouped(p.difference_achieved.value_or(0.0)) +
+                       " on the differences");
+  }
+  if (p.reached) return fmt::format("precision reached: {} (95%)\n", fmt::join(asked, ", and "));
+  return fmt::format(
+      "precision NOT reached: the cap of {} left 95% intervals of {}, wider than asked for ({}); "
+      "raise --paths\n",
+      plural(r.paths(), "world"), fmt::join(achieved, " and "), fmt::join(asked, ", and "));
+}
+
 std::string heading(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
   std::string out =
       fmt::format("{}: {}, {}, seed {}\n", scenario.name, plural(r.paths(), "world"),
                   plural(scenario.horizon, to_string(scenario.period)), scenario.seed);
-  if (s.precision && s.precision->reached)
-    out += fmt::format("precision reached: every policy's mean NPV within +/- {} (95%)\n",
-                       grouped(s.precision->achieved));
-  else if (s.precision)
-    out += fmt::format(
-        "precision NOT reached: the cap of {} left a 95% interval of +/- {} on mean NPV, wider "
-        "than the +/- {} asked for; raise --paths\n",
-        plural(r.paths(), "world"), grouped(s.precision->achieved), grouped(s.precision->target));
+  for (const Variable& v : scenario.variables)
+    out += fmt::format("variable {} = {} (from {} to {})\n", v.name, v.value, v.min, v.max);
+  if (s.precision) out += precision_text(r, *s.precision);
   return out;
 }
 
@@ -47,15 +65,16 @@ std::string ranked_table(const RunResults& r, const RunSummary& s) {
                     acquired = r.metric_index("acquired"), churned = r.metric_index("churned");
   std::size_t width = 6;
   for (const auto& name : r.policies()) width = std::max(width, name.size());
-  const char* row = "{:<{}}  {:>13}  {:>11}  {:>13}  {:>13}  {:>7}  {:>10}  {:>9}  {:>9}\n";
+  const char* row = "{:<{}}  {:>13}  {:>11}  {:>13}  {:>13}  {:>7}  {:>7}  {:>10}  {:>9}  {:>9}\n";
   std::string out =
       fmt::format(fmt::runtime(row), "policy", width, "NPV mean", "+/- 95% CI", "NPV p05",
-                  "NPV ES05", "P(loss)", "customers", "acquired", "churned");
+                  "NPV ES05", "P(loss)", "P(best)", "customers", "acquired", "churned");
+  auto share = [](double x) { return std::isfinite(x) ? percent(x) : "n/a"; };
   for (const std::size_t p : ranked(s, npv)) {
     const Summary& m = s.metrics[p][npv];
     out += fmt::format(fmt::runtime(row), r.policies()[p], width, grouped(m.mean),
                        grouped(kZ95 * m.se), grouped(m.quantiles[1]), grouped(m.es05),
-                       std::isfinite(m.prob_negative) ? percent(m.prob_negative) : "n/a",
+                       share(m.prob_negative), share(s.prob_best[0][p]),
                        grouped(s.metrics[p][customers].mean), grouped(s.metrics[p][acquired].mean),
                        grouped(s.metrics[p][churned].mean));
   }
@@ -63,7 +82,9 @@ std::string ranked_table(const RunResults& r, const RunSummary& s) {
       "  NPV mean: average over the simulated worlds; +/- 95% CI: half-width of the 95% interval "
       "of that average;\n  NPV p05: 5th percentile over worlds; NPV ES05: average of the worst "
       "5% of worlds;\n  P(loss): share of worlds with a negative NPV; customers: at the end; "
-      "acquired, churned: over the horizon.\n";
+      "acquired, churned: over the horizon;\n  P(best): share of worlds in which the policy has "
+      "the "
+      "highest NPV.\n";
   return out;
 }
 
@@ -129,6 +150,12 @@ std::string undefined_notes(const RunResults& r, const RunSummary& s) {
   return out;
 }
 
+// What pairing on the same worlds bought: "; pairing: 53x less variance".
+std::string pairing_note(double variance_reduction) {
+  if (!std::isfinite(variance_reduction)) return "";
+  return "; pairing: " + factor(variance_reduction) + "x less variance";
+}
+
 // The best policy against each other one, paired on the same worlds.
 std::string versus_best(const RunResults& r, const RunSummary& s, std::size_t metric,
                         std::size_t best, const char* label) {
@@ -139,11 +166,12 @@ std::string versus_best(const RunResults& r, const RunSummary& s, std::size_t me
     const PairedComparison& d = c.difference;
     const double sign = best_is_a ? 1.0 : -1.0;
     out +=
-        fmt::format("  vs {}: {} {} higher (95% CI {} to {}), better in {} of worlds\n",
+        fmt::format("  vs {}: {} {} higher (95% CI {} to {}), better in {} of worlds{}\n",
                     r.policies()[best_is_a ? c.b : c.a], label, grouped(sign * d.mean_difference),
                     grouped(best_is_a ? d.ci95_low : -d.ci95_high),
                     grouped(best_is_a ? d.ci95_high : -d.ci95_low),
-                    percent(best_is_a ? d.share_a_better : d.share_b_better));
+                    percent(best_is_a ? d.share_a_better : d.share_b_better),
+                    pairing_note(d.variance_reduction));
   }
   return out;
 }
@@ -181,7 +209,7 @@ std::string model_notes(const Scenario& scenario, const RunContext& context) {
 std::string text_report(const Scenario& scenario, const RunResults& r, const RunSummary& s) {
   return heading(scenario, r, s) + '\n' + ranked_table(r, s) + '\n' +
          risk_table(r, s, scenario.cash_floor) + means_table(r, s) + undefined_notes(r, s) +
-         best_policies(r, s);
+         best_policies(r, s) + comparison_text(r, s);
 }
 
 }  // namespace tenure

@@ -11,7 +11,7 @@ const std::vector<KeyTable>& key_tables() {
                "paths",         "seed",         "tiers",         "loyalty",   "budget",
                "fixed_costs",   "acquisition",  "retention",     "policies",  "shocks",
                "market",        "service",      "word_of_mouth", "referrals", "intermediaries",
-               "heterogeneity", "correlations", "regimes",       "risk"}},
+               "heterogeneity", "correlations", "regimes",       "risk",      "variables"}},
       {"tiers",
        {"name", "initial_customers", "initial_tenure", "margin", "cost_to_serve", "churn", "moves",
         "margin_growth", "concentration"}},
@@ -42,6 +42,7 @@ const std::vector<KeyTable>& key_tables() {
       {"regimes", {"start", "states", "transitions"}},
       {"regimes.states", {"budget", "churn", "acquisition", "margin", "costs"}},
       {"risk", {"cash_floor"}},
+      {"variables", {"value", "min", "max"}},
       {"distribution", {"dist", "mean", "sd", "low", "mode", "high", "values", "weights", "name"}},
   };
   return tables;

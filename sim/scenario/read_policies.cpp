@@ -2,8 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
+#include "sim/engine/variables.hpp"
 #include "sim/scenario/sections.hpp"
 
 namespace tenure::reader {
@@ -15,6 +17,8 @@ std::optional<SpendLine> read_spend_line(Problems& problems, const Item& item, b
   const std::vector<std::string> kinds =
       acquisition ? std::vector<std::string>{"share", "amount"}
                   : std::vector<std::string>{"share", "amount", "per_customer"};
+  if (item.node.IsScalar() && !is_quoted(item.node) && item.node.Scalar() == "rest")
+    return SpendLine{SpendLine::Kind::share, 0.0, true};
   if (item.node.IsMap() && item.node["dist"]) {
     problems.add(item.mark, fmt::format("{} is a policy's decision, not an uncertain input; give "
                                         "a number (a variable compares several)",
@@ -26,8 +30,8 @@ std::optional<SpendLine> read_spend_line(Problems& problems, const Item& item, b
                           true,
                           1.0,
                           true,
-                          fmt::format("a share of the budget between 0 and 1, or a map with one "
-                                      "of {}",
+                          fmt::format("a share of the budget between 0 and 1, rest, or a map "
+                                      "with one of {}",
                                       join(kinds)),
                           true};
     const auto value = read_quantity(problems, item, bare);
@@ -82,25 +86,69 @@ struct LineRead {
   std::string_view key;
   std::optional<Item> item;
   std::optional<SpendLine> line;
+  const DeclaredVariable* variable = nullptr;  // the line's number is $name
 
-  bool spends() const { return line && line->value > 0.0; }
+  // Whether it may spend anything: at some value of its variable, or as the rest.
+  bool spends() const {
+    return line && (line->value > 0.0 || line->rest || (variable && variable->max > 0.0));
+  }
+  bool is_share() const { return line && line->kind == SpendLine::Kind::share; }
 };
 
-// Lines given as shares may add up to at most 1.
-void check_shares(Problems& problems, const MapReader& r, const PolicyStep& step) {
-  double shares = 0.0;
-  std::vector<std::string> terms;
-  for (const auto& [name, line] :
-       {std::pair("acquisition", step.acquisition), std::pair("retention", step.retention),
-        std::pair("recovery", step.recovery), std::pair("referral", step.referral)}) {
-    if (line.kind != SpendLine::Kind::share || line.value == 0.0) continue;
-    shares += line.value;
-    terms.push_back(fmt::format("{} {}", name, format_sum(line.value)));
+using StepLines = std::array<LineRead*, 4>;  // acquisition, retention, recovery, referral
+
+// Lines given as shares may add up to at most 1, at every value of their variables (a rest
+// line takes what they leave); then the rest line's share is set.
+void check_shares(Problems& problems, const MapReader& r, const StepLines& lines,
+                  PolicyStep& step) {
+  std::vector<const DeclaredVariable*> variables;
+  const LineRead* rest = nullptr;
+  for (const LineRead* read : lines)
+    if (read->is_share() && read->line->rest)
+      rest = read;
+    else if (read->is_share())
+      variables.push_back(read->variable);
+  const Corners corners(variables);
+  for (std::size_t corner = 0; corner < corners.count(); ++corner) {
+    double shares = 0.0;
+    std::vector<std::string> terms;
+    for (const LineRead* read : lines) {
+      if (!read->is_share() || read->line->rest) continue;
+      const double value = corners.value(corner, read->variable, read->line->value);
+      if (value == 0.0) continue;
+      shares += value;
+      terms.push_back(fmt::format("{} {}", read->key, format_sum(value)));
+    }
+    if (shares > 1.0 + kShareTolerance) {
+      problems.add(r.mark(), fmt::format("{}: the shares of the budget add up to {} ({}){}; they "
+                                         "can add up to at most 1{}",
+                                         r.path(), format_sum(shares), join(terms, " + "),
+                                         corners.describe(corner),
+                                         rest ? fmt::format(", and {}: rest takes what they "
+                                                            "leave",
+                                                            rest->key)
+                                              : ""));
+      return;
+    }
   }
-  if (shares > 1.0 + kShareTolerance)
-    problems.add(r.mark(), fmt::format("{}: the shares of the budget add up to {} ({}); they "
-                                       "can add up to at most 1",
-                                       r.path(), format_sum(shares), join(terms, " + ")));
+  resolve_rest(step);
+}
+
+// At most one line of a step is `rest`; a second is reported and read as no line.
+void check_one_rest(Problems& problems, const StepLines& lines) {
+  const LineRead* first = nullptr;
+  for (LineRead* read : lines) {
+    if (!read->line || !read->line->rest) continue;
+    if (first == nullptr) {
+      first = read;
+      continue;
+    }
+    problems.add(read->item->mark,
+                 fmt::format("{}: only one line of a policy or step can be rest (the share the "
+                             "others leave); {} already is",
+                             read->item->path, first->key));
+    read->line.reset();
+  }
 }
 
 // A line that spends anything needs the section that says what the money does.
@@ -132,22 +180,27 @@ void check_sections_for_spend(Problems& problems, const PolicyContext& context,
             "spend does (add program: {max_uplift: x, scale: y}, or spend 0)");
 }
 
-// The four spend lines of a policy or step, with their checks.
-void read_spend_lines(Problems& problems, MapReader& r, const PolicyContext& context,
+// The four spend lines of a policy or step, with their checks; whether retention may spend.
+bool read_spend_lines(Problems& problems, MapReader& r, const PolicyContext& context,
                       PolicyStep& step) {
   const std::size_t before = problems.count();
   LineRead acquisition{"acquisition", r.item("acquisition"), {}},
       retention{"retention", r.item("retention"), {}}, recovery{"recovery", r.item("recovery"), {}},
       referral{"referral", r.item("referral"), {}};
-  for (auto [read, target] :
-       {std::pair(&recovery, &step.recovery), std::pair(&referral, &step.referral),
-        std::pair(&acquisition, &step.acquisition), std::pair(&retention, &step.retention)}) {
+  for (LineRead* read : {&recovery, &referral, &acquisition, &retention}) {
     if (!read->item) continue;
     read->line = read_spend_line(problems, *read->item, read == &acquisition);
-    if (read->line) *target = *read->line;
+    read->variable = problems.variable_at(read->item->path);
   }
-  if (problems.count() == before) check_shares(problems, r, step);
+  const StepLines lines = {&acquisition, &retention, &recovery, &referral};
+  check_one_rest(problems, lines);
+  for (auto [read, target] :
+       {std::pair(&acquisition, &step.acquisition), std::pair(&retention, &step.retention),
+        std::pair(&recovery, &step.recovery), std::pair(&referral, &step.referral)})
+    if (read->line) *target = *read->line;
+  if (problems.count() == before) check_shares(problems, r, lines, step);
   check_sections_for_spend(problems, context, acquisition, retention, recovery, referral);
+  return retention.spends();
 }
 
 // recovery_tiers: `all` or a list of tier names.
@@ -177,18 +230,23 @@ void read_recovery_tiers(Problems& problems, MapReader& r, const PolicyContext& 
   }
 }
 
-// retention_weights: a map tier name -> weight, 1 for tiers not named.
+// retention_weights: a map tier name -> weight, 1 for tiers not named. They may not all be 0
+// (at their variables' least) when retention spends.
 void read_retention_weights(Problems& problems, MapReader& r, const PolicyContext& context,
-                            PolicyStep& step) {
+                            PolicyStep& step, bool retention_spends) {
   step.retention_weights.assign(context.tiers.size(), 1.0);
   const auto weights = r.item("retention_weights");
   if (!weights) return;
   const auto map = read_tier_map(problems, *weights, context.tiers, kWeight);
   if (!map) return;
-  for (const TierValue& weight : map->values) step.retention_weights[weight.tier] = weight.value;
-  const bool all_zero = std::all_of(step.retention_weights.begin(), step.retention_weights.end(),
-                                    [](double w) { return w == 0.0; });
-  if (map->all_valid && all_zero && step.retention.value > 0.0)
+  std::vector<double> least = step.retention_weights;
+  for (const TierValue& weight : map->values) {
+    step.retention_weights[weight.tier] = weight.value;
+    const DeclaredVariable* variable = problems.variable_at(weight.path);
+    least[weight.tier] = variable ? variable->min : weight.value;
+  }
+  const bool all_zero = std::all_of(least.begin(), least.end(), [](double w) { return w == 0.0; });
+  if (map->all_valid && all_zero && retention_spends)
     problems.add(weights->mark,
                  fmt::format("{}: every weight is 0, so the retention spend could not go to any "
                              "tier; give at least one tier a weight above 0",
@@ -197,9 +255,45 @@ void read_retention_weights(Problems& problems, MapReader& r, const PolicyContex
 
 // The split of a policy or of one schedule step.
 void read_split(Problems& problems, MapReader& r, const PolicyContext& context, PolicyStep& step) {
-  read_spend_lines(problems, r, context, step);
+  const bool retention_spends = read_spend_lines(problems, r, context, step);
   read_recovery_tiers(problems, r, context, step);
-  read_retention_weights(problems, r, context, step);
+  read_retention_weights(problems, r, context, step, retention_spends);
+}
+
+// A schedule step's `from`, as read.
+struct FromRead {
+  std::size_t index = 0;  // of the step
+  std::string step_path;
+  YAML::Mark mark;
+  int value = 1;
+  const DeclaredVariable* variable = nullptr;
+};
+
+// The first step starts in period 1 and each later one after the one before, at every value
+// of the variables their `from`s are given as.
+void check_step_order(Problems& problems, const std::vector<FromRead>& froms) {
+  const FromRead* previous = nullptr;
+  for (const FromRead& from : froms) {
+    const Corners corners(previous ? std::vector{previous->variable, from.variable}
+                                   : std::vector{from.variable});
+    for (std::size_t c = 0; c < corners.count(); ++c) {
+      const double now = corners.value(c, from.variable, from.value);
+      if (from.index == 0 && now != 1) {
+        problems.add(from.mark, fmt::format("{}.from must be 1: the first step says what happens "
+                                            "from the first period, got {}{}",
+                                            from.step_path, now, corners.describe(c)));
+        break;
+      }
+      const double before = previous ? corners.value(c, previous->variable, previous->value) : 0;
+      if (previous != nullptr && now <= before) {
+        problems.add(from.mark, fmt::format("{}.from must be greater than the previous step's "
+                                            "from ({}), got {}{}; steps go in increasing order",
+                                            from.step_path, before, now, corners.describe(c)));
+        break;
+      }
+    }
+    previous = &from;
+  }
 }
 
 Policy read_policy(Problems& problems, const Item& item, const PolicyContext& context,
@@ -229,7 +323,7 @@ Policy read_policy(Problems& problems, const Item& item, const PolicyContext& co
 
   const auto steps = list_items(problems, *schedule, "steps", true);
   if (!steps) return policy;
-  std::optional<int> previous_from;
+  std::vector<FromRead> froms;
   for (std::size_t i = 0; i < steps->size(); ++i) {
     const Item& step_item = (*steps)[i];
     MapReader s(problems, step_item, keys_of("policies.schedule"));
@@ -238,26 +332,17 @@ Policy read_policy(Problems& problems, const Item& item, const PolicyContext& co
     const IntegerRule from_rule =
         context.horizon ? between(1, static_cast<std::uint64_t>(*context.horizon))
                         : IntegerRule{1, kMaxHorizon, "an integer from 1 to the horizon"};
-    const auto from = s.required_integer("from", from_rule);
-    if (from) {
+    if (const auto from = s.required_integer("from", from_rule)) {
       step.from_period = static_cast<int>(*from);
-      const YAML::Mark from_mark = s.item("from")->mark;
-      if (i == 0 && *from != 1)
-        problems.add(from_mark,
-                     fmt::format("{}.from must be 1: the first step says what happens from the "
-                                 "first period, got {}",
-                                 step_item.path, *from));
-      else if (previous_from && step.from_period <= *previous_from)
-        problems.add(from_mark,
-                     fmt::format("{}.from must be greater than the previous step's from ({}), "
-                                 "got {}; steps go in increasing order",
-                                 step_item.path, *previous_from, *from));
-      previous_from = step.from_period;
+      const Item from_item = *s.item("from");
+      froms.push_back({i, step_item.path, from_item.mark, step.from_period,
+                       problems.variable_at(from_item.path)});
     }
     read_split(problems, s, context, step);
     s.finish();
     policy.steps.push_back(std::move(step));
   }
+  check_step_order(problems, froms);
   return policy;
 }
 

@@ -53,6 +53,7 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
   s.source_file = file;
   MapReader top(problems, Item{root, "", root.Mark()}, keys_of("top"));
   if (!top.valid()) return s;
+  read_variables(problems, top);  // first: any number after may be $name
 
   if (const auto name = top.required_name("name")) {
     s.name = *name;
@@ -101,6 +102,7 @@ Scenario read_scenario(Problems& problems, const YAML::Node& root, const std::st
   s.cash_floor = read_risk(problems, top);
   read_inputs(problems, s);
   s.correlations = read_correlations(problems, top, s.inputs);
+  read_variable_places(problems, s);
   top.finish();
   check_sizes(problems, top, s);
   return s;

@@ -69,6 +69,37 @@ std::optional<TierMap> read_tier_map(Problems& problems, const Item& item, const
 std::vector<double> read_per_tier(Problems& problems, const Item& item, const TierNames& tiers,
                                   const NumberRule& rule, double fallback);
 
+// The corners of the box a few variables span: every combination of each one's min and max.
+// A condition linear in the variables (shares adding up to at most 1, steps in order) holds
+// over the whole box when it holds at every corner.
+class Corners {
+ public:
+  explicit Corners(std::vector<const DeclaredVariable*> variables) {
+    for (const DeclaredVariable* v : variables)
+      if (v != nullptr && std::find(variables_.begin(), variables_.end(), v) == variables_.end())
+        variables_.push_back(v);
+  }
+  std::size_t count() const { return std::size_t{1} << variables_.size(); }
+  // The value at `corner` of `v` (one of the variables), or `fixed` when v is none.
+  double value(std::size_t corner, const DeclaredVariable* v, double fixed) const {
+    for (std::size_t i = 0; i < variables_.size(); ++i)
+      if (variables_[i] == v) return (corner >> i & 1) ? v->max : v->min;
+    return fixed;
+  }
+  // " at a = 1 (its max) and b = 0 (its min)"; "" without variables.
+  std::string describe(std::size_t corner) const {
+    std::vector<std::string> at;
+    for (std::size_t i = 0; i < variables_.size(); ++i)
+      at.push_back(fmt::format("{} = {} (its {})", variables_[i]->name,
+                               format_sum(value(corner, variables_[i], 0.0)),
+                               (corner >> i & 1) ? "max" : "min"));
+    return at.empty() ? "" : " at " + join(at, " and ");
+  }
+
+ private:
+  std::vector<const DeclaredVariable*> variables_;
+};
+
 // ---------------------------------------------------------------------------------------
 // The section readers, one per top-level key (read_tiers.cpp, read_marketing.cpp,
 // read_policies.cpp, read_relationships.cpp, read_environment.cpp).
@@ -129,5 +160,10 @@ std::optional<Regimes> read_regimes(Problems& problems, MapReader& top);
 std::optional<double> read_risk(Problems& problems, MapReader& top);
 
 std::vector<Shock> read_shocks(Problems& problems, MapReader& top, std::optional<int> horizon);
+
+// read_variables.cpp: the variables declared (read first, so that $name can be read anywhere
+// after), then, once every section is read, the places their uses set, into s.variables.
+void read_variables(Problems& problems, MapReader& top);
+void read_variable_places(Problems& problems, Scenario& s);
 
 }  // namespace tenure::reader

@@ -205,6 +205,7 @@ std::optional<ParsedNumber> numeric_scalar(Problems& problems, const Item& item,
 
 std::optional<double> read_quantity(Problems& problems, const Item& item, const NumberRule& rule) {
   if (item.node.IsMap() && item.node["dist"]) return read_uncertain(problems, item, rule);
+  if (names_variable(item.node)) return read_variable_use(problems, item, rule, false);
   const auto parsed = numeric_scalar(problems, item, rule.text);
   if (!parsed) return std::nullopt;
   if (!rule.allows(parsed->value)) {
@@ -217,6 +218,13 @@ std::optional<double> read_quantity(Problems& problems, const Item& item, const 
 
 std::optional<std::uint64_t> read_integer(Problems& problems, const Item& item,
                                           const IntegerRule& rule) {
+  if (names_variable(item.node)) {
+    const NumberRule range{static_cast<double>(rule.min), true, static_cast<double>(rule.max), true,
+                           rule.text};
+    const auto value = read_variable_use(problems, item, range, true);
+    if (!value) return std::nullopt;
+    return static_cast<std::uint64_t>(*value);
+  }
   const auto parsed = numeric_scalar(problems, item, rule.text);
   if (!parsed) return std::nullopt;
   const std::string& text = item.node.Scalar();

@@ -43,12 +43,50 @@ struct UncertainNumber {
   Range range;
 };
 
-// What the walk collects: the problems, and the numbers given as distributions.
+// A variable declared under `variables:`, as read.
+struct DeclaredVariable {
+  std::string name;
+  double value = 0.0, min = 0.0, max = 0.0;
+  YAML::Mark mark;    // its name's
+  bool valid = true;  // false: its declaration was reported; its uses are not checked
+};
+
+// A number the scenario gives as $name: where it is, and which variable.
+struct VariableUse {
+  std::string path;  // policies[0].schedule[1].acquisition.share; made a place later
+  YAML::Mark mark;
+  std::string variable;
+  bool whole = false;  // read where a whole number goes (a period)
+  bool valid = true;   // false: the use was reported (out of range...); it still counts as one
+};
+
+// What the walk collects: the problems, the numbers given as distributions, the variables
+// declared and the numbers given as variables.
 class Problems {
  public:
   explicit Problems(std::string file) : file_(std::move(file)) {}
 
   std::vector<UncertainNumber> uncertain;
+  std::vector<DeclaredVariable> variables;
+  std::vector<VariableUse> variable_uses;
+
+  const DeclaredVariable* variable(std::string_view name) const {
+    for (const DeclaredVariable& v : variables)
+      if (v.name == name) return &v;
+    return nullptr;
+  }
+  // The variable a number at `path` (or a map's number just below it, as a spend line's
+  // {share: $a}) was given as, if any.
+  const DeclaredVariable* variable_at(const std::string& path) const {
+    for (const VariableUse& use : variable_uses)
+      if (!use.valid)
+        continue;
+      else if (use.path == path ||
+               (use.path.size() > path.size() && use.path.rfind(path + ".", 0) == 0 &&
+                use.path.find('.', path.size() + 1) == std::string::npos))
+        return variable(use.variable);
+    return nullptr;
+  }
 
   void add(const YAML::Mark& mark, std::string message) {
     Diagnostic d;
@@ -178,6 +216,15 @@ std::optional<double> read_quantity(Problems& problems, const Item& item, const 
 
 // The distribution branch of read_quantity (read_distribution.cpp).
 std::optional<double> read_uncertain(Problems& problems, const Item& item, const NumberRule& rule);
+
+// Whether a value names a variable: a plain scalar $name.
+bool names_variable(const YAML::Node& node);
+
+// The variable branch of read_quantity and read_integer (read_variables.cpp): the variable
+// must be declared, its whole range [min, max] within the rule's (and whole, where a whole
+// number goes); the use is recorded in problems.variable_uses and its value returned.
+std::optional<double> read_variable_use(Problems& problems, const Item& item,
+                                        const NumberRule& rule, bool whole);
 
 std::optional<std::uint64_t> read_integer(Problems& problems, const Item& item,
                                           const IntegerRule& rule);

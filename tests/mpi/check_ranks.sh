@@ -58,6 +58,22 @@ mkdir -p "$work/stress-single" "$work/stress-2"
   || fail "stress on 2 ranks: exit $?"
 same_results "$work/stress-single/results" "$work/stress-2/results" "stress on 2 ranks"
 
+# A sweep and an optimisation: every point on the same worlds, each shared over the ranks.
+sweep_args=(sweep "$source_dir/scenarios/split-sweep.yaml" --set a=0.3:0.9:4 --paths 300 --seed 3
+            --quiet)
+mkdir -p "$work/sweep-single" "$work/sweep-2"
+(cd "$work/sweep-single" && "$tenure" "${sweep_args[@]}" --out results) \
+  || fail "sweep on one process failed"
+(cd "$work/sweep-2" && "$mpirun" -np 2 "$tenure" "${sweep_args[@]}" --threads 1 --out results) \
+  || fail "sweep on 2 ranks: exit $?"
+same_results "$work/sweep-single/results" "$work/sweep-2/results" "sweep on 2 ranks"
+optimize_args=(optimize "$source_dir/scenarios/split-sweep.yaml" --over a --paths 300 --seed 3
+               --quiet)
+"$tenure" "${optimize_args[@]}" --out "$work/optimize-single" || fail "optimize on one process failed"
+"$mpirun" -np 2 "$tenure" "${optimize_args[@]}" --threads 1 --out "$work/optimize-2" \
+  || fail "optimize on 2 ranks: exit $?"
+same_results "$work/optimize-single" "$work/optimize-2" "optimize on 2 ranks"
+
 # A bad scenario: reported once (by rank 0), every rank exits non-zero (each rank's code
 # logged, with the launcher told not to end the job at the first), nothing written.
 sed 's/^horizon: 20/horizon: twenty/' "$scenario" > "$work/bad.yaml"
@@ -101,7 +117,7 @@ if [ -n "$victim" ]; then kill -9 "$victim"; else fail "killed rank: rank 1 neve
 wait "$launcher"
 [ $? -ne 0 ] || fail "killed rank: the job succeeded"
 [ ! -e "$work/killed" ] || fail "killed rank: a results folder was written"
-[ -z "$(ls -A "$work" | grep -v -E '^(single|run-|stress-|bad\.|memory\.log|killed\.log)')" ] \
+[ -z "$(ls -A "$work" | grep -v -E '^(single|run-|stress-|sweep-|optimize-|bad\.|memory\.log|killed\.log)')" ] \
   || fail "temporary files left: $(ls -A "$work")"
 
 [ $failures -eq 0 ] && echo "ok: MPI runs identical to one process; failures end the job"

@@ -61,7 +61,7 @@ void store(const Model& model, const Workspace& w, std::size_t policy, std::int6
 // A cluster run goes in rounds of at least this many worlds per rank, and at most this many
 // rounds: often enough for progress and for a failure on one rank to stop the others soon,
 // seldom enough that waiting for the slowest rank of each round costs little.
-constexpr std::int64_t kClusterRoundWorlds = 256;
+constexpr std::int64_t kClusterRoundWorlds = 64;
 constexpr std::int64_t kClusterRounds = 20;
 
 }  // namespace

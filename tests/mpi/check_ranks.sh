@@ -36,7 +36,7 @@ same_results() {  # REFERENCE_FOLDER FOLDER LABEL
 
 # One process, no MPI at all, is the reference. Each run writes to LABEL/results, as the
 # report names its folder.
-run_args=(run "$scenario" --paths 600 --seed 11 --worlds --quiet)
+run_args=(run "$scenario" --paths 300 --seed 11 --worlds --quiet)
 "$tenure" "${run_args[@]}" --threads 1 --out "$work/single/results" || fail "one process failed"
 for ranks in 1 2 3; do
   for threads in 1 2; do

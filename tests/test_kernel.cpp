@@ -192,5 +192,35 @@ TEST(Kernel, AppendingWorldsGivesTheSameWorlds) {
   EXPECT_THROW(blocks.run_paths(100, 300), std::logic_error);
 }
 
+// Beyond the kept worlds the series are summed in fixed blocks of worlds: the bits do not
+// depend on the thread count or on how the worlds were appended, and the means over every
+// world agree with those of a run that keeps every world, to rounding.
+TEST(Kernel, SeriesBeyondTheKeptWorldsAreTheSameForAnyThreadsAndBatches) {
+  const Model model = build_model(small_business());
+  constexpr std::int64_t kept = 10, worlds = kept + kSeriesBlock + 300;
+  Simulation two(model, 4, 2, kept);
+  two.run_paths(0, 333);
+  two.run_paths(333, worlds);
+  Simulation one(model, 4, 1, kept);
+  one.run_paths(0, worlds);
+  const RunResults& a = two.results();
+  const RunResults& b = one.results();
+  ASSERT_EQ(a.series_worlds(), kept);
+  EXPECT_EQ(a.series_blocks_folded(), 1);
+  const RunSummary all_kept = summarize_run(run_simulation(model, {worlds, 4, 2, {}}));
+  const RunSummary subset = summarize_run(a);
+  for (std::size_t p = 0; p < a.policies().size(); ++p)
+    for (std::size_t k = 0; k < a.series().size(); ++k)
+      for (int t = 1; t <= a.horizon(); ++t) {
+        EXPECT_EQ(a.series_beyond(p, k, t).sum, b.series_beyond(p, k, t).sum);
+        EXPECT_TRUE(std::ranges::equal(a.series(p, k, t), b.series(p, k, t)));
+        // Rounding is relative to the size of the values summed, not of their mean.
+        const Band& band = all_kept.series[p][k][t - 1];
+        const double size = std::max({std::abs(band.p05), std::abs(band.p95), 1.0});
+        EXPECT_NEAR(subset.series[p][k][t - 1].mean, band.mean, 1e-12 * size)
+            << a.series()[k] << " " << t;
+      }
+}
+
 }  // namespace
 }  // namespace tenure

@@ -62,7 +62,7 @@ int run_command(const RunArguments& a) {
   const Model model = build_model(scenario);
   // Everything that could stop the run is checked before it starts: memory for every
   // world's results (with a precision target, for the cap), and the results folder.
-  check_memory(model, scenario.paths);
+  check_memory(model, scenario.paths, a.threads);
   const std::filesystem::path out = results_folder(a.out, scenario.name);
   check_output_folder(out);
 

@@ -70,7 +70,7 @@ int stress_command(const StressArguments& a) {
   request.worlds = scenario.paths;
   request.seed = scenario.seed;
   request.threads = a.threads;
-  check_memory(model, request.worlds);
+  check_memory(model, request.worlds, request.threads);
   const std::filesystem::path out = results_folder(a.out, scenario.name + "-stress");
   check_output_folder(out);
   StressResult result;

@@ -137,6 +137,7 @@ void start_path(const Model& m, const World& world, Workspace& w) {
   const Parameters& s = m.parameters;
   PathState& state = w.state;
   std::fill(w.result.metrics.begin(), w.result.metrics.end(), 0.0);
+  w.result.payback = 0.0;
   // Every value back to its start; the cells keep their storage.
   std::vector<std::int64_t> counts = std::move(state.counts), next = std::move(state.next);
   state = PathState{};
@@ -474,6 +475,10 @@ void book_cash_flow(Period& p) {
   record(p, metric("profit"), cash_flow);
   state.cash += cash_flow;
   record(p, metric("cash_trough"), state.cash);
+  // Payback: the first period cash is back at or above zero after it went below.
+  if (state.cash_went_below && p.w.result.payback == 0.0 && state.cash >= 0.0)
+    p.w.result.payback = p.t;
+  state.cash_went_below = state.cash_went_below || state.cash < 0.0;
   record(p, metric("acquisition_spend"), f.acquisition_spend);
   record(p, metric("retention_spend"), f.retention_spend);
   state.previous_revenue = f.revenue;
@@ -524,6 +529,7 @@ void finish_path(Period& p) {
   record(p, metric("npv_with_equity"),
          p.w.result.metrics[MetricLayout::slot(metric("npv"))] + equity);
   record(p, metric("pool_end"), static_cast<double>(state.pool));
+  if (state.cash_went_below && p.w.result.payback == 0.0) p.w.result.payback = m.horizon + 1;
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
 #include "sim/engine/runner.hpp"
 
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -44,58 +42,124 @@ struct Scratch {
   Workspace workspace;
 };
 
-// Copies the reported slots of one world under one policy into the results.
+// Worlds simulated by one task. Their metrics go straight to their own slots of the results;
+// their series wait here until the chunks before them are in, so that the results add them
+// in world order.
+struct Chunk {
+  std::int64_t first = 0, last = 0;
+  std::vector<double> series;  // [world - first][policy][reported series][period - 1]
+};
+
+// Chunks to reuse: as many exist as the pipeline ever had in flight at once.
+class ChunkPool {
+ public:
+  Chunk* take() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return owned_.emplace_back(std::make_unique<Chunk>()).get();
+    Chunk* chunk = free_.back();
+    free_.pop_back();
+    return chunk;
+  }
+  void give(Chunk* chunk) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(chunk);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Chunk>> owned_;
+  std::vector<Chunk*> free_;
+};
+
+// Copies one world's reported metrics and payback under one policy into the results, and
+// its reported series into `series` ([series][period - 1]).
 void store(const Model& model, const Workspace& w, std::size_t policy, std::int64_t path,
-           RunResults& results) {
+           RunResults& results, std::span<double> series) {
   const std::vector<ReportedSlot>& metrics = model.layout.reported_metrics();
-  const std::vector<ReportedSlot>& series = model.layout.reported_series();
   for (std::size_t k = 0; k < metrics.size(); ++k)
     results.metric(policy, k)[path] = w.result.metrics[metrics[k].slot];
-  for (std::size_t k = 0; k < series.size(); ++k)
-    for (int t = 1; t <= model.horizon; ++t)
-      results.series(policy, k, t)[path] = w.result.series[series[k].slot * model.horizon + t - 1];
+  results.payback(policy)[path] = w.result.payback;
+  const std::vector<ReportedSlot>& reported = model.layout.reported_series();
+  const auto horizon = static_cast<std::size_t>(model.horizon);
+  for (std::size_t k = 0; k < reported.size(); ++k)
+    std::copy_n(w.result.series.begin() + static_cast<std::ptrdiff_t>(reported[k].slot * horizon),
+                horizon, series.begin() + static_cast<std::ptrdiff_t>(k * horizon));
+}
+
+// Simulates the worlds of a chunk under every policy.
+void simulate_chunk(const Model& model, std::uint64_t seed, Scratch& local, Chunk& chunk,
+                    RunResults& results) {
+  const std::size_t per_policy = results.series().size() * static_cast<std::size_t>(model.horizon);
+  const std::size_t policies = model.policies.size();
+  chunk.series.resize(static_cast<std::size_t>(chunk.last - chunk.first) * policies * per_policy);
+  for (std::int64_t path = chunk.first; path != chunk.last; ++path) {
+    World& world = local.world;
+    build_world(model, seed, static_cast<std::uint64_t>(path), world);
+    if (world.model != &model) local.workspace.fit(*world.model);
+    for (std::size_t k = 0; k < world.inputs.size(); ++k) results.input(k)[path] = world.inputs[k];
+    for (std::size_t policy = 0; policy < policies; ++policy) {
+      simulate_path(*world.model, world, model.policies[policy], local.workspace);
+      const std::size_t at = static_cast<std::size_t>(path - chunk.first) * policies + policy;
+      store(model, local.workspace, policy, path, results,
+            std::span(chunk.series).subspan(at * per_policy, per_policy));
+    }
+  }
 }
 
 }  // namespace
 
-Simulation::Simulation(const Model& model, std::uint64_t seed, int threads)
+Simulation::Simulation(const Model& model, std::uint64_t seed, int threads,
+                       std::int64_t series_worlds)
     : model_(model),
       seed_(seed),
       arena_(threads > 0 ? threads : tbb::task_arena::automatic),
       results_(policy_names(model), names(model.layout.reported_metrics()),
-               names(model.layout.reported_series()), model.horizon, input_names(model)) {}
+               names(model.layout.reported_series()), model.horizon, input_names(model),
+               series_worlds) {}
 
+// Worlds flow through a pipeline: chunks handed out in world order, simulated in parallel,
+// and their series added to the results in world order, a bounded number in flight, so
+// memory does not grow with the number of worlds beyond the kept ones.
 void Simulation::run_paths(std::int64_t first, std::int64_t last, const Progress& progress) {
   if (first != results_.paths() || last < first)
     throw std::logic_error("worlds must be appended in order");
   results_.grow_to(last);
   tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch(
       [&] { return std::make_unique<Scratch>(model_); });
-  std::atomic<std::int64_t> done{0};
-  std::mutex progress_mutex;
-  constexpr std::int64_t kWorldsPerTask = 16;
+  const std::size_t per_policy =
+      results_.series().size() * static_cast<std::size_t>(model_.horizon);
+  ChunkPool pool;
+  std::int64_t next = first;
+  auto hand_out = [&](tbb::flow_control& control) -> Chunk* {
+    if (next == last) {
+      control.stop();
+      return nullptr;
+    }
+    Chunk* chunk = pool.take();
+    chunk->first = next;
+    chunk->last = next = std::min(next + kWorldsPerChunk, last);
+    return chunk;
+  };
+  auto simulate = [&](Chunk* chunk) {
+    simulate_chunk(model_, seed_, *scratch.local(), *chunk, results_);
+    return chunk;
+  };
+  auto add = [&](Chunk* chunk) {
+    std::span<const double> series(chunk->series);
+    for (std::int64_t path = chunk->first; path != chunk->last; ++path)
+      for (std::size_t policy = 0; policy < model_.policies.size(); ++policy) {
+        results_.add_series(path, policy, series.first(per_policy));
+        series = series.subspan(per_policy);
+      }
+    if (progress) progress(chunk->last, last);
+    pool.give(chunk);
+  };
   arena_.execute([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<std::int64_t>(first, last, kWorldsPerTask),
-        [&](const tbb::blocked_range<std::int64_t>& range) {
-          Scratch& local = *scratch.local();
-          for (std::int64_t path = range.begin(); path != range.end(); ++path) {
-            World& world = local.world;
-            build_world(model_, seed_, static_cast<std::uint64_t>(path), world);
-            if (world.model != &model_) local.workspace.fit(*world.model);
-            for (std::size_t k = 0; k < world.inputs.size(); ++k)
-              results_.input(k)[path] = world.inputs[k];
-            for (std::size_t policy = 0; policy < model_.policies.size(); ++policy) {
-              simulate_path(*world.model, world, model_.policies[policy], local.workspace);
-              store(model_, local.workspace, policy, path, results_);
-            }
-          }
-          const std::int64_t finished = done += static_cast<std::int64_t>(range.size());
-          if (!progress) return;
-          std::unique_lock lock(progress_mutex, std::try_to_lock);
-          if (lock.owns_lock()) progress(first + finished, last);
-        },
-        tbb::simple_partitioner());
+    tbb::parallel_pipeline(
+        static_cast<std::size_t>(chunks_in_flight(arena_.max_concurrency())),
+        tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, hand_out) &
+            tbb::make_filter<Chunk*, Chunk*>(tbb::filter_mode::parallel, simulate) &
+            tbb::make_filter<Chunk*, void>(tbb::filter_mode::serial_in_order, add));
   });
   for (const auto& local : scratch) results_.draws += local->workspace.draws;
 }

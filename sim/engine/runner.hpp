@@ -19,13 +19,23 @@ namespace tenure {
 // called from any thread, never concurrently with itself.
 using Progress = std::function<void(std::int64_t done, std::int64_t total)>;
 
+// Worlds go through a run in chunks of this many, one task each; at most
+// chunks_in_flight(threads) chunks are between being handed out and added to the results.
+inline constexpr std::int64_t kWorldsPerChunk = 16;
+constexpr std::int64_t chunks_in_flight(int threads) {
+  return 4 * std::int64_t{threads > 1 ? threads : 1};
+}
+
 // A run of one model with one seed. It owns its threads (a task arena), so runs with
 // different thread counts can live in one process. Bit-identical results for any thread
-// count: each world's randomness depends only on (seed, world), and each world writes only
-// its own slots.
+// count: each world's randomness depends only on (seed, world), each world writes only its
+// own slots, and what is summed over worlds is summed in world order.
 class Simulation {
  public:
-  Simulation(const Model& model, std::uint64_t seed, int threads = 0);  // 0: all cores
+  // threads 0: all cores. The series of the first `series_worlds` worlds are kept whole
+  // (RunResults).
+  Simulation(const Model& model, std::uint64_t seed, int threads = 0,
+             std::int64_t series_worlds = kSeriesWorlds);
 
   // Simulates worlds [first, last) under every policy and appends them; `first` must be
   // the number of worlds simulated so far.

@@ -29,7 +29,7 @@ constexpr std::int64_t chunks_in_flight(int threads) {
 // A run of one model with one seed. It owns its threads (a task arena), so runs with
 // different thread counts can live in one process. Bit-identical results for any thread
 // count: each world's randomness depends only on (seed, world), each world writes only its
-// own slots, and what is summed over worlds is summed in world order.
+// own slots, and what is summed over worlds is summed in fixed blocks of worlds (RunResults).
 class Simulation {
  public:
   // threads 0: all cores. The series of the first `series_worlds` worlds are kept whole

@@ -501,3 +501,31 @@ TEST(RandomStreams, MechanismAndPeriodDoNotOverlap) {
 
 }  // namespace
 }  // namespace tenure
+
+namespace tenure {
+namespace {
+
+// The shortcut for a draw of 0 (u at or below 1 - n p, less a margin) must never answer 0
+// where P(X = 0) = exp(n log1p(-p)), as the full draw computes it, is below u: then the
+// counts are those without the shortcut. Checked at the edge of the shortcut, for means up
+// to 1 and cells of 1 to a million.
+TEST(Samplers, ShortcutToZeroAgreesWithTheFullComputation) {
+  int shortcuts = 0;
+  for (const std::int64_t n : {1, 2, 3, 7, 20, 150, 6000, 1'000'000})
+    for (const double mean : {1e-9, 1e-3, 0.1, 0.5, 0.9, 0.999, 0.999999}) {
+      const double p = mean / static_cast<double>(n);
+      if (p > 0.5) continue;
+      const double none = std::exp(static_cast<double>(n) * std::log1p(-p));
+      // From a little below the edge of the shortcut to a little above it.
+      double u = 1.0 - static_cast<double>(n) * p - 1e-14 - 0x1.0p-48;
+      for (int step = 0; step < 64; ++step, u += 0x1.0p-52) {
+        const std::int64_t k = binomial_quantile(u, n, p);
+        EXPECT_EQ(k == 0, u <= none) << n << " " << p << " " << u;
+        shortcuts += k == 0;
+      }
+    }
+  EXPECT_GT(shortcuts, 0);
+}
+
+}  // namespace
+}  // namespace tenure

@@ -190,6 +190,17 @@ std::int64_t poisson_search(double u, double mean) {
   return poisson_search(u, mean);
 }
 
+// A uniform at or below this is a draw of 0 from a binomial of mean n p (p <= 1/2), known
+// without computing P(X = 0) = q^n: by Bernoulli's inequality q^n >= 1 - n p. The margin
+// covers the rounding of n p and of the computed q^n: with n p < 1 and p <= 1/2, q^n >= e^-2
+// and exp(n log1p(-p)) is within a few units of 2^-53 of it, far inside 1e-14. So every
+// uniform this accepts the full computation also answers 0: the counts are bit for bit
+// those without the shortcut. It spares the draws of 0 that are likeliest (1 - n p of them)
+// every transcendental call.
+double certainly_none_below(double mean) {
+  return 1.0 - mean - 1e-14;
+}
+
 }  // namespace
 
 PreparedBinomial::PreparedBinomial(double p) {
@@ -210,6 +221,7 @@ std::int64_t PreparedBinomial::quantile(double u, std::int64_t n) const {
   const double mean = static_cast<double>(n) * smaller_;
   std::int64_t k = 0;
   if (mean < kSearchFromZeroBelow) {
+    if (v <= certainly_none_below(mean)) return complement_ ? n : 0;
     const double none = std::exp(static_cast<double>(n) * log_q_);  // P(Y = 0) = q^n
     if (v > none) k = binomial_sum_from(v, n, odds_, mean, 0, none);
   } else {
@@ -237,6 +249,8 @@ std::int64_t PreparedPoisson::quantile(double u) const {
 }
 
 std::int64_t binomial_quantile(double u, std::int64_t n, double p) {
+  // The common draw of 0 before any preparation (its log1p and division).
+  if (n > 0 && p <= 0.5 && u <= certainly_none_below(static_cast<double>(n) * p)) return 0;
   return PreparedBinomial(p).quantile(u, n);
 }
 

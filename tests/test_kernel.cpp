@@ -179,6 +179,20 @@ TEST(Kernel, RunToPrecisionStopsAtTargetOrCap) {
   EXPECT_GT(capped.achieved, capped.target);
 }
 
+// A tier's moves are prepared (and P(no move) tabulated) once for the run unless an upgrade
+// response can raise them; the draws are the same either way (Mechanisms,
+// NeutralMechanismsLeaveOtherResultsBitIdentical runs both).
+TEST(Kernel, MovesNothingChangesArePreparedOnceForTheRun) {
+  Scenario s = small_business();
+  const Model plain = build_model(s);
+  for (int tier = 0; tier < plain.tiers; ++tier) EXPECT_TRUE(plain.fixed_moves[tier]) << tier;
+  s.upgrade = UpgradeResponse{0.5, 20.0};
+  const Model upgrading = build_model(s);
+  EXPECT_TRUE(upgrading.fixed_moves[0]);   // top: moves down only
+  EXPECT_FALSE(upgrading.fixed_moves[1]);  // mid: moves up too
+  EXPECT_FALSE(build_model(small_business(), ModelOptions{0, false, false}).fixed_moves[0]);
+}
+
 // Worlds appended block by block are the worlds of one run of them all.
 TEST(Kernel, AppendingWorldsGivesTheSameWorlds) {
   const Model model = build_model(small_business());

@@ -529,3 +529,29 @@ TEST(Samplers, ShortcutToZeroAgreesWithTheFullComputation) {
 
 }  // namespace
 }  // namespace tenure
+
+namespace tenure {
+namespace {
+
+// A multinomial with P(none) tabulated draws exactly what it draws without the tables, below
+// and beyond the tables' end; a table holds exp(n log(1 - p)) only as far as draws use it.
+TEST(Samplers, TabulatedMultinomialDrawsExactlyTheUntabulated) {
+  const std::vector<double> p = {0.01, 0.004, 0.6, 0.2};
+  const PreparedMultinomial plain(p);
+  PreparedMultinomial tabulated(p);
+  tabulated.tabulate(1000);
+  RandomStream a(3, 4, Stream::benchmark, 5), b(3, 4, Stream::benchmark, 5);
+  std::vector<std::int64_t> from_tabulated(p.size()), from_plain(p.size());
+  for (std::int64_t n = 0; n < 3000; n += 3) {
+    ASSERT_EQ(tabulated.draw(a, n, from_tabulated), plain.draw(b, n, from_plain));
+    ASSERT_EQ(from_tabulated, from_plain) << n;
+  }
+  const PreparedBinomial small(0.01);
+  EXPECT_EQ(small.none_table(1000).size(), 1000u);
+  EXPECT_EQ(small.none_table(100000).size(), 12800u);  // 128 / 0.01: beyond, sums start higher
+  EXPECT_EQ(small.none_table(1000)[250], std::exp(250.0 * std::log1p(-0.01)));
+  EXPECT_TRUE(PreparedBinomial(0.0).none_table(1000).empty());
+}
+
+}  // namespace
+}  // namespace tenure

@@ -84,9 +84,39 @@ void BM_StdBinomialKernelMix(benchmark::State& state) {
     return std::binomial_distribution<std::int64_t>(d.n, d.p)(bits);
   });
 }
+// The bare loop: the textbook inversion an analyst would write, from P(X = 0) = q^n up by
+// the ratio of successive probabilities, with no care for cost or accuracy (it underflows
+// to 0 for q^n below 1e-308 and then returns n). The floor under what inversion can cost.
+std::int64_t bare_binomial(double u, std::int64_t n, double p) {
+  const double odds = p / (1.0 - p);
+  double mass = std::pow(1.0 - p, static_cast<double>(n)), sum = mass;
+  std::int64_t k = 0;
+  while (u > sum && k < n) {
+    mass *= odds * static_cast<double>(n - k) / static_cast<double>(k + 1);
+    sum += mass;
+    ++k;
+  }
+  return k;
+}
+std::int64_t bare_poisson(double u, double mean) {
+  double mass = std::exp(-mean), sum = mass;
+  std::int64_t k = 0;
+  while (u > sum && mass > 0.0) {
+    mass *= mean / static_cast<double>(++k);
+    sum += mass;
+  }
+  return k;
+}
+void BM_BareBinomialKernelMix(benchmark::State& state) {
+  kernel_mix_draws(state, [](StreamBits& bits, const Draw& d) {
+    return bare_binomial(bits.stream.uniform(), d.n, d.p);
+  });
+}
+
 BENCHMARK(BM_BinomialKernelMix);
 BENCHMARK(BM_BoostBinomialKernelMix);
 BENCHMARK(BM_StdBinomialKernelMix);
+BENCHMARK(BM_BareBinomialKernelMix);
 
 // The same mix with each probability prepared once and shared by 64 draws of different n,
 // as the kernel's migration probabilities are shared by every cell of a tier and period.
@@ -144,6 +174,13 @@ BENCHMARK(BM_Binomial) BINOMIAL_ARGS;
 BENCHMARK(BM_PreparedBinomial) BINOMIAL_ARGS;
 BENCHMARK(BM_BoostBinomial) BINOMIAL_ARGS;
 BENCHMARK(BM_StdBinomial) BINOMIAL_ARGS;
+void BM_BareBinomial(benchmark::State& state) {
+  binomial_draws(state, [](StreamBits& bits, std::int64_t n, double p) {
+    return bare_binomial(bits.stream.uniform(), n, p);
+  });
+}
+// Only where q^n does not underflow.
+BENCHMARK(BM_BareBinomial)->Args({50, 50})->Args({6000, 18});
 
 template <typename Sample>
 void poisson_draws(benchmark::State& state, Sample sample) {
@@ -176,5 +213,11 @@ BENCHMARK(BM_Poisson) POISSON_ARGS;
 BENCHMARK(BM_PreparedPoisson) POISSON_ARGS;
 BENCHMARK(BM_BoostPoisson) POISSON_ARGS;
 BENCHMARK(BM_StdPoisson) POISSON_ARGS;
+void BM_BarePoisson(benchmark::State& state) {
+  poisson_draws(state, [](StreamBits& bits, double mean) {
+    return bare_poisson(bits.stream.uniform(), mean);
+  });
+}
+BENCHMARK(BM_BarePoisson)->Arg(3)->Arg(400);  // exp(-mean) underflows beyond 745
 
 }  // namespace

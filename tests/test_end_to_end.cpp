@@ -170,7 +170,7 @@ TEST_F(EndToEnd, RunBeyondTheAddressSpaceLimitIsRefused) {
 #endif
   const fs::path out = scratch_ / "limited";
   const Outcome run = run_tenure(
-      "run " + std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml --paths 2000000 --out " +
+      "run " + std::string(TENURE_SOURCE_DIR) + "/scenarios/baseline.yaml --paths 20000000 --out " +
           out.string(),
       scratch_, "ulimit -v 4000000; ");  // 4 GB of address space; the run needs about 10 GB
   EXPECT_NE(run.status, 0);

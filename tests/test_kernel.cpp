@@ -179,6 +179,20 @@ TEST(Kernel, RunToPrecisionStopsAtTargetOrCap) {
   EXPECT_GT(capped.achieved, capped.target);
 }
 
+// A tier's moves are prepared (and P(no move) tabulated) once for the run unless an upgrade
+// response can raise them; the draws are the same either way (Mechanisms,
+// NeutralMechanismsLeaveOtherResultsBitIdentical runs both).
+TEST(Kernel, MovesNothingChangesArePreparedOnceForTheRun) {
+  Scenario s = small_business();
+  const Model plain = build_model(s);
+  for (int tier = 0; tier < plain.tiers; ++tier) EXPECT_TRUE(plain.fixed_moves[tier]) << tier;
+  s.upgrade = UpgradeResponse{0.5, 20.0};
+  const Model upgrading = build_model(s);
+  EXPECT_TRUE(upgrading.fixed_moves[0]);   // top: moves down only
+  EXPECT_FALSE(upgrading.fixed_moves[1]);  // mid: moves up too
+  EXPECT_FALSE(build_model(small_business(), ModelOptions{0, false, false}).fixed_moves[0]);
+}
+
 // Worlds appended block by block are the worlds of one run of them all.
 TEST(Kernel, AppendingWorldsGivesTheSameWorlds) {
   const Model model = build_model(small_business());
@@ -190,6 +204,36 @@ TEST(Kernel, AppendingWorldsGivesTheSameWorlds) {
     for (int t = 1; t <= whole.horizon(); ++t)
       EXPECT_TRUE(std::ranges::equal(blocks.results().series(1, k, t), whole.series(1, k, t)));
   EXPECT_THROW(blocks.run_paths(100, 300), std::logic_error);
+}
+
+// Beyond the kept worlds the series are summed in fixed blocks of worlds: the bits do not
+// depend on the thread count or on how the worlds were appended, and the means over every
+// world agree with those of a run that keeps every world, to rounding.
+TEST(Kernel, SeriesBeyondTheKeptWorldsAreTheSameForAnyThreadsAndBatches) {
+  const Model model = build_model(small_business());
+  constexpr std::int64_t kept = 10, worlds = kept + kSeriesBlock + 300;
+  Simulation two(model, 4, 2, kept);
+  two.run_paths(0, 333);
+  two.run_paths(333, worlds);
+  Simulation one(model, 4, 1, kept);
+  one.run_paths(0, worlds);
+  const RunResults& a = two.results();
+  const RunResults& b = one.results();
+  ASSERT_EQ(a.series_worlds(), kept);
+  EXPECT_EQ(a.series_blocks_folded(), 1);
+  const RunSummary all_kept = summarize_run(run_simulation(model, {worlds, 4, 2, {}}));
+  const RunSummary subset = summarize_run(a);
+  for (std::size_t p = 0; p < a.policies().size(); ++p)
+    for (std::size_t k = 0; k < a.series().size(); ++k)
+      for (int t = 1; t <= a.horizon(); ++t) {
+        EXPECT_EQ(a.series_beyond(p, k, t).sum, b.series_beyond(p, k, t).sum);
+        EXPECT_TRUE(std::ranges::equal(a.series(p, k, t), b.series(p, k, t)));
+        // Rounding is relative to the size of the values summed, not of their mean.
+        const Band& band = all_kept.series[p][k][t - 1];
+        const double size = std::max({std::abs(band.p05), std::abs(band.p95), 1.0});
+        EXPECT_NEAR(subset.series[p][k][t - 1].mean, band.mean, 1e-12 * size)
+            << a.series()[k] << " " << t;
+      }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <limits>
 
+#include "sim/analysis/run_results.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/resources.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -29,19 +30,26 @@ TEST(Resources, ProductsThatOverflowAreRefused) {
   EXPECT_FALSE(run_bytes(model, 4611686018427387905));
 }
 
-TEST(Resources, RunBytesCountEveryKeptValue) {
+// Each world adds its metrics, its payback period and a sorted copy's slot; the kept worlds
+// add their series too, and no world beyond them does.
+TEST(Resources, RunBytesGrowWithTheWorldsOnlyByTheirMetrics) {
   const Model model = one_tier_model();
-  const std::uint64_t per_world = model.layout.reported_metrics().size() +
-                                  model.layout.reported_series().size() * model.horizon;
-  EXPECT_EQ(run_bytes(model, 1000), (per_world + 1) * 1000 * sizeof(double));
+  const std::uint64_t metrics = model.layout.reported_metrics().size() + 2;
+  const std::uint64_t series = model.layout.reported_series().size() * model.horizon;
+  auto bytes = [&](std::int64_t worlds) { return *run_bytes(model, worlds, 1); };
+  EXPECT_EQ(bytes(2000) - bytes(1000), (metrics + series) * 1000 * sizeof(double));
+  EXPECT_EQ(bytes(kSeriesWorlds + 2000) - bytes(kSeriesWorlds + 1000),
+            metrics * 1000 * sizeof(double));
+  EXPECT_LT(bytes(1'000'000), 1'000'000 * (metrics + 1) * sizeof(double) + bytes(kSeriesWorlds));
+  EXPECT_GT(*run_bytes(model, 2, 2), *run_bytes(model, 2, 1));  // each thread's kernel
 }
 
 TEST(Resources, TooManyWorldsAreRefusedBeforeAnyWork) {
   const Model model = one_tier_model();
   ASSERT_TRUE(available_memory().has_value());  // Linux tells
-  EXPECT_NO_THROW(check_memory(model, 1000));
-  EXPECT_THROW(check_memory(model, std::numeric_limits<std::int64_t>::max()), ResourceError);
-  EXPECT_THROW(check_memory(model, std::int64_t{1} << 40), ResourceError);
+  EXPECT_NO_THROW(check_memory(model, 1000, 0));
+  EXPECT_THROW(check_memory(model, std::numeric_limits<std::int64_t>::max(), 0), ResourceError);
+  EXPECT_THROW(check_memory(model, std::int64_t{1} << 40, 0), ResourceError);
 }
 
 }  // namespace

@@ -18,20 +18,11 @@ double nearest_rank(const std::vector<double>& sorted, double q) {
 }  // namespace
 
 Payback payback(const RunResults& r, std::size_t policy) {
-  const std::size_t cash = static_cast<std::size_t>(
-      std::find(r.series().begin(), r.series().end(), "cash_cumulative") - r.series().begin());
+  // Per world that went below: its payback period, infinite for one that never came back.
   const double never = std::numeric_limits<double>::infinity();
-  std::vector<double> periods;  // per world that went below: its payback period, or never
-  for (std::int64_t world = 0; world < r.paths(); ++world) {
-    bool below = false;
-    double back = never;
-    for (int t = 1; t <= r.horizon() && back == never; ++t) {
-      const double value = r.series(policy, cash, t)[world];
-      if (below && value >= 0.0) back = t;
-      below = below || value < 0.0;
-    }
-    if (below) periods.push_back(back);
-  }
+  std::vector<double> periods;
+  for (const double period : r.payback(policy))
+    if (period > 0.0) periods.push_back(period > r.horizon() ? never : period);
   Payback p;
   const double worlds = static_cast<double>(std::max<std::int64_t>(r.paths(), 1));
   p.share_below = static_cast<double>(periods.size()) / worlds;

@@ -1,5 +1,6 @@
 // Risk figures of a policy that need more than one metric's summary: the payback period (from
-// the cumulative cash of each period) and the chance the cash trough falls below a floor.
+// each world's payback period, RunResults::payback) and the chance the cash trough falls
+// below a floor.
 #pragma once
 
 #include <cstddef>

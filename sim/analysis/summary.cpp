@@ -44,16 +44,22 @@ std::optional<std::size_t> best_by_mean(const std::vector<std::vector<Summary>>&
   return best;
 }
 
-// Fan-chart figures of one series in one period: undefined if any world's value is.
-Band band_of(std::span<const double> values, std::vector<double>& sorted) {
+// Fan-chart figures of one series in one period: undefined if any world's value is. The
+// quantiles are those of the kept worlds; the mean is over every world: the kept worlds'
+// values summed in sorted order (sorted anyway for the quantiles), plus the sum of the
+// others, folded in fixed blocks of worlds (RunResults::series_beyond).
+Band band_of(std::span<const double> kept, const StreamedSum& beyond, std::int64_t worlds,
+             std::vector<double>& sorted) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (std::any_of(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }))
+  if (beyond.nonfinite > 0 ||
+      std::any_of(kept.begin(), kept.end(), [](double v) { return !std::isfinite(v); }))
     return {nan, nan, nan, nan};
-  sorted.assign(values.begin(), values.end());
+  sorted.assign(kept.begin(), kept.end());
   std::sort(sorted.begin(), sorted.end());
   double sum = 0.0;
   for (double v : sorted) sum += v;
-  return {sum / static_cast<double>(sorted.size()), quantile_sorted(sorted, 0.05),
+  if (worlds > static_cast<std::int64_t>(sorted.size())) sum += beyond.sum;
+  return {sum / static_cast<double>(worlds), quantile_sorted(sorted, 0.05),
           quantile_sorted(sorted, 0.50), quantile_sorted(sorted, 0.95)};
 }
 
@@ -74,7 +80,8 @@ RunSummary summarize_run(const RunResults& r, std::optional<double> cash_floor,
     out.series[p].resize(r.series().size());
     for (std::size_t k = 0; k < r.series().size(); ++k)
       for (int t = 1; t <= r.horizon(); ++t)
-        out.series[p][k].push_back(band_of(r.series(p, k, t), sorted));
+        out.series[p][k].push_back(
+            band_of(r.series(p, k, t), r.series_beyond(p, k, t), r.paths(), sorted));
   }
   for (std::size_t p = 0; p < policies; ++p) {
     out.payback.push_back(payback(r, p));

@@ -16,7 +16,8 @@
 
 namespace tenure {
 
-// Fan-chart figures of one series in one period.
+// Fan-chart figures of one series in one period: the mean over every world, the quantiles
+// over the worlds whose series are kept (the first kSeriesWorlds, run_results.hpp).
 struct Band {
   double mean = 0.0, p05 = 0.0, p50 = 0.0, p95 = 0.0;
 };

@@ -105,7 +105,7 @@ int optimize_command(const OptimizeArguments& a, const Cluster& cluster) {
   if (a.seed) scenario.seed = *a.seed;
   OptimizeRequest request = optimize_request(scenario, a);
   request.workers = Workers(a.threads, &cluster);
-  cluster.on_every_rank([&] { check_memory(build_model(scenario), request.worlds); });
+  cluster.on_every_rank([&] { check_memory(build_model(scenario), request.worlds, a.threads); });
   const std::filesystem::path out = results_folder(a.out, scenario.name + "-optimize");
   cluster.on_leader([&] { check_output_folder(out); });
   Optimum result;

@@ -79,7 +79,7 @@ int plan_command(const PlanArguments& a, const Cluster& cluster) {
   const Model model = build_model(scenario);
   const PrecisionTargets targets{a.precision, a.precision_diff,
                                  baseline_policy(scenario, a.baseline)};
-  cluster.on_every_rank([&] { check_memory(model, a.pilot); });
+  cluster.on_every_rank([&] { check_memory(model, a.pilot, a.threads); });
   Simulation simulation(model, scenario.seed, Workers(a.threads, &cluster));
   const auto start = std::chrono::steady_clock::now();
   {

@@ -106,7 +106,7 @@ int run_command(const RunArguments& a, const Cluster& cluster) {
   const Model model = build_model(scenario);
   // Everything that could stop the run is checked before it starts: memory for every
   // world's results (with a precision target, for the cap), and the results folder.
-  cluster.on_every_rank([&] { check_memory(model, scenario.paths); });  // each holds it all
+  cluster.on_every_rank([&] { check_memory(model, scenario.paths, a.threads); });  // each holds it all
   const std::filesystem::path out = results_folder(a.out, scenario.name);
   cluster.on_leader([&] { check_output_folder(out); });
 

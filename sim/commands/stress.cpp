@@ -73,7 +73,7 @@ int stress_command(const StressArguments& a, const Cluster& cluster) {
   request.worlds = scenario.paths;
   request.seed = scenario.seed;
   request.workers = Workers(a.threads, &cluster);
-  cluster.on_every_rank([&] { check_memory(model, request.worlds); });
+  cluster.on_every_rank([&] { check_memory(model, request.worlds, a.threads); });
   const std::filesystem::path out = results_folder(a.out, scenario.name + "-stress");
   cluster.on_leader([&] { check_output_folder(out); });
   StressResult result;

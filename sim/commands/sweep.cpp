@@ -57,7 +57,7 @@ int sweep_command(const SweepArguments& a, const Cluster& cluster) {
   request.workers = Workers(a.threads, &cluster);
   const std::size_t points = sweep_points(request.axes).size();
   cluster.on_every_rank([&] {
-    check_memory(build_model(scenario), request.worlds,
+    check_memory(build_model(scenario), request.worlds, a.threads,
                  sweep_bytes_per_world(points, scenario.policies.size()));
   });
   const std::filesystem::path out = results_folder(a.out, scenario.name + "-sweep");

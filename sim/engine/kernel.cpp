@@ -137,6 +137,7 @@ void start_path(const Model& m, const World& world, Workspace& w) {
   const Parameters& s = m.parameters;
   PathState& state = w.state;
   std::fill(w.result.metrics.begin(), w.result.metrics.end(), 0.0);
+  w.result.payback = 0.0;
   // Every value back to its start; the cells keep their storage.
   std::vector<std::int64_t> counts = std::move(state.counts), next = std::move(state.next);
   state = PathState{};
@@ -388,26 +389,18 @@ void fail_and_recover(Period& p) {
   record(p, metric("defected"), static_cast<double>(p.w.flows.unhappy_defectors));
 }
 
-// This period's move probabilities of a tier: upward moves raised by the upgrade response;
-// if they then sum above 1 they are scaled back to 1.
+// This period's move probabilities of a tier (tier_moves, model.hpp).
 std::span<const double> moves_now(Period& p, int tier) {
-  const Model& m = p.m;
-  const std::size_t count = m.move_probability[tier].size();
-  double total = 0.0;
-  for (std::size_t j = 0; j < count; ++j) {
-    p.w.move_now[j] =
-        m.move_probability[tier][j] * (m.move_is_upgrade[tier][j] ? p.w.tier_upgrade[tier] : 1.0);
-    total += p.w.move_now[j];
-  }
-  if (total > 1.0)
-    for (std::size_t j = 0; j < count; ++j) p.w.move_now[j] /= total;
+  const std::size_t count = p.m.move_probability[tier].size();
+  tier_moves(p.m, tier, p.w.tier_upgrade[tier], {p.w.move_now.data(), count});
   return {p.w.move_now.data(), count};
 }
 
 // 6-7. Churn of one segment's cells at the end of the period, then migration of the
 // survivors, then ageing:
 // h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
-void churn_segment(Period& p, int segment, std::span<const double> moves) {
+void churn_segment(Period& p, int segment, std::span<const double> moves,
+                   const PreparedMultinomial& prepared) {
   const Model& m = p.m;
   Workspace& w = p.w;
   const int tier = m.segment[segment].tier, churn_class = m.segment[segment].churn_class;
@@ -425,7 +418,7 @@ void churn_segment(Period& p, int segment, std::span<const double> moves) {
     const int aged = std::min(tau + 1, last_cell);
     if (stay > 0 && !moves.empty()) {
       // Migration continues the cell's churn stream: one Philox block usually serves both.
-      stay = w.moves_prepared.draw(rng, stay, {w.move_draw.data(), moves.size()});
+      stay = prepared.draw(rng, stay, {w.move_draw.data(), moves.size()});
       w.draws += moves.size();
       for (std::size_t j = 0; j < moves.size(); ++j)
         w.state.next[p.cell(m.move_to[tier][j] * m.classes + churn_class, aged)] += w.move_draw[j];
@@ -440,8 +433,12 @@ void churn_and_migrate(Period& p) {
   p.w.flows.lost = p.w.flows.unhappy_defectors;
   for (int tier = 0; tier < p.m.tiers; ++tier) {
     const std::span<const double> moves = moves_now(p, tier);
-    p.w.moves_prepared.prepare(moves);  // once for every cell of the tier
-    for (int c = 0; c < p.m.classes; ++c) churn_segment(p, tier * p.m.classes + c, moves);
+    // Prepared once for the run when nothing changes them, else once for every cell of the
+    // tier this period.
+    const std::optional<PreparedMultinomial>& fixed = p.m.fixed_moves[tier];
+    if (!fixed) p.w.moves_prepared.prepare(moves);
+    const PreparedMultinomial& prepared = fixed ? *fixed : p.w.moves_prepared;
+    for (int c = 0; c < p.m.classes; ++c) churn_segment(p, tier * p.m.classes + c, moves, prepared);
   }
   std::swap(state.counts, state.next);
   record(p, metric("churned"), static_cast<double>(p.w.flows.lost));
@@ -474,6 +471,10 @@ void book_cash_flow(Period& p) {
   record(p, metric("profit"), cash_flow);
   state.cash += cash_flow;
   record(p, metric("cash_trough"), state.cash);
+  // Payback: the first period cash is back at or above zero after it went below.
+  if (state.cash_went_below && p.w.result.payback == 0.0 && state.cash >= 0.0)
+    p.w.result.payback = p.t;
+  state.cash_went_below = state.cash_went_below || state.cash < 0.0;
   record(p, metric("acquisition_spend"), f.acquisition_spend);
   record(p, metric("retention_spend"), f.retention_spend);
   state.previous_revenue = f.revenue;
@@ -524,6 +525,7 @@ void finish_path(Period& p) {
   record(p, metric("npv_with_equity"),
          p.w.result.metrics[MetricLayout::slot(metric("npv"))] + equity);
   record(p, metric("pool_end"), static_cast<double>(state.pool));
+  if (state.cash_went_below && p.w.result.payback == 0.0) p.w.result.payback = m.horizon + 1;
 }
 
 }  // namespace

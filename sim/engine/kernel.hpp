@@ -15,6 +15,9 @@ namespace tenure {
 struct PathResult {
   std::vector<double> metrics;  // by metric slot
   std::vector<double> series;   // [series slot][period - 1]
+  // The payback period, encoded as RunResults::payback says: 0 when cash never went below
+  // zero, the first period back at or above zero after it did, horizon + 1 if never back.
+  double payback = 0.0;
 };
 
 // The state of one world under one policy, carried from one period to the next.
@@ -26,6 +29,7 @@ struct PathState {
   double effective_spend = 0.0;      // acquisition spend with adstock carried over
   double previous_revenue = 0.0;     // for a budget that is a share of revenue
   double cash = 0.0;                 // cumulative cash flow
+  bool cash_went_below = false;      // cumulative cash has been below zero
   // The totals over the periods so far are the path's metrics, in PathResult.
 };
 

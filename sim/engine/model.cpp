@@ -217,19 +217,41 @@ void set_initial_cohorts(Model& m) {
   }
 }
 
-void set_migration(Model& m) {
+void set_migration(Model& m, bool tabulate) {
   m.move_to.resize(m.tiers);
   m.move_probability.resize(m.tiers);
   m.move_is_upgrade.resize(m.tiers);
-  for (int tier = 0; tier < m.tiers; ++tier)
+  m.fixed_moves.resize(m.tiers);
+  for (int tier = 0; tier < m.tiers; ++tier) {
     for (const Move& move : m.parameters.tiers[tier].moves) {
       m.move_to[tier].push_back(move.to_tier);
       m.move_probability[tier].push_back(move.probability);
       m.move_is_upgrade[tier].push_back(move.to_tier < tier);
     }
+    const auto& upgrades = m.move_is_upgrade[tier];
+    const bool fixed = !m.parameters.upgrade ||
+                       std::none_of(upgrades.begin(), upgrades.end(), [](bool up) { return up; });
+    if (!tabulate || !fixed || upgrades.empty()) continue;
+    // The kernel's own computation with no uplift, so the same probabilities, bit for bit.
+    std::vector<double> moves(upgrades.size());
+    tier_moves(m, tier, 1.0, moves);
+    m.fixed_moves[tier].emplace(moves);
+    m.fixed_moves[tier]->tabulate(kTabulatedTrials);
+  }
 }
 
 }  // namespace
+
+void tier_moves(const Model& m, int tier, double upgrade, std::span<double> out) {
+  const std::size_t count = m.move_probability[tier].size();
+  double total = 0.0;
+  for (std::size_t j = 0; j < count; ++j) {
+    out[j] = m.move_probability[tier][j] * (m.move_is_upgrade[tier][j] ? upgrade : 1.0);
+    total += out[j];
+  }
+  if (total > 1.0)
+    for (std::size_t j = 0; j < count; ++j) out[j] /= total;
+}
 
 Model build_model(const Parameters& parameters, const ModelOptions& options) {
   Model m;
@@ -247,7 +269,7 @@ Model build_model(const Parameters& parameters, const ModelOptions& options) {
   set_churn_classes(m, options.classes);
   set_tenure_cells(m);
   set_initial_cohorts(m);
-  set_migration(m);
+  set_migration(m, options.tabulate_moves);
   m.equity_per_customer = equity_per_customer(m);
   m.policies = resolve_policies(s);
   m.layout = MetricLayout(layout_members(s));

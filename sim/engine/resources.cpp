@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <tbb/info.h>
 
 #include <algorithm>
 #include <fstream>
 #include <limits>
 #include <sstream>
+
+#include "sim/analysis/run_results.hpp"
+#include "sim/engine/runner.hpp"
 
 namespace tenure {
 
@@ -72,20 +76,57 @@ std::string gib(std::uint64_t bytes) {
   return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
 }
 
+// a * b + c, or nullopt on overflow.
+std::optional<std::uint64_t> product_plus(std::optional<std::uint64_t> a, std::uint64_t b,
+                                          std::optional<std::uint64_t> c) {
+  const auto product = a ? checked_product(*a, b) : std::nullopt;
+  return product && c ? checked_sum(*product, *c) : std::nullopt;
+}
+
+// Values (of 8 bytes) a run of `worlds` worlds keeps at its peak, besides the threads' own.
+std::optional<std::uint64_t> run_values(const Model& model, std::uint64_t worlds, int threads) {
+  const std::uint64_t policies = model.policies.size(), inputs = model.inputs.inputs.size();
+  // A world's series under every policy: kept for the first worlds, held in chunks in flight.
+  const auto series =
+      checked_product(policies, static_cast<std::uint64_t>(model.layout.reported_series().size()) *
+                                    static_cast<std::uint64_t>(model.horizon));
+  // Every world's metrics and payback under each policy, and its inputs.
+  const auto per_world = product_plus(policies, model.layout.reported_metrics().size() + 1, inputs);
+  // The statistics' scratch: a sorted copy of one figure; with uncertain inputs, the rank
+  // correlations' ranks, order and paired differences.
+  const std::uint64_t scratch = inputs > 0 ? 4 : 1;
+  const std::uint64_t kept = std::min<std::uint64_t>(worlds, kSeriesWorlds);
+  const std::uint64_t in_flight = static_cast<std::uint64_t>(chunks_in_flight(threads)) *
+                                  static_cast<std::uint64_t>(kWorldsPerChunk);
+  // Beyond the kept worlds: the sums of the blocks folded and of the open block, each a sum
+  // and a count of values that were not finite.
+  auto values = product_plus(per_world ? checked_sum(*per_world, scratch) : std::nullopt, worlds,
+                             product_plus(series, kept + in_flight + 4, std::uint64_t{0}));
+  // The sensitivity study (with uncertain inputs) runs again on fewer worlds than are kept
+  // (kSwingWorlds); counted as if on the kept ones.
+  if (inputs > 0 && values) {
+    const auto again = run_values(model, kept, threads);
+    values = again ? checked_sum(*values, *again) : std::nullopt;
+  }
+  return values;
+}
+
+// Values each thread's kernel keeps: the counts of every cell (this period and the next)
+// and one path's metrics and series.
+std::uint64_t thread_values(const Model& model) {
+  const auto cells =
+      static_cast<std::uint64_t>(model.segments) * static_cast<std::uint64_t>(model.tenure_cells);
+  return 2 * cells + model.layout.metric_slots() +
+         model.layout.series_slots() * static_cast<std::uint64_t>(model.horizon);
+}
+
 }  // namespace
 
-std::optional<std::uint64_t> run_bytes(const Model& model, std::int64_t worlds) {
+std::optional<std::uint64_t> run_bytes(const Model& model, std::int64_t worlds, int threads) {
   if (worlds < 0) return std::nullopt;
-  const std::uint64_t series_values =
-      static_cast<std::uint64_t>(model.layout.reported_series().size()) *
-      static_cast<std::uint64_t>(model.horizon);
-  const auto per_policy = checked_sum(model.layout.reported_metrics().size(), series_values);
-  if (!per_policy) return std::nullopt;
-  const auto per_world = checked_product(*per_policy, model.policies.size());
-  // One more value per world: the sorted copy the statistics make of one figure at a time.
-  const auto values = per_world
-                          ? checked_product(*per_world + 1, static_cast<std::uint64_t>(worlds))
-                          : std::nullopt;
+  if (threads <= 0) threads = tbb::info::default_concurrency();
+  const auto values = product_plus(thread_values(model), static_cast<std::uint64_t>(threads),
+                                   run_values(model, static_cast<std::uint64_t>(worlds), threads));
   return values ? checked_product(*values, sizeof(double)) : std::nullopt;
 }
 
@@ -97,9 +138,10 @@ std::optional<std::uint64_t> available_memory() {
   return available;
 }
 
-void check_memory(const Model& model, std::int64_t worlds, std::uint64_t kept_per_world) {
+void check_memory(const Model& model, std::int64_t worlds, int threads,
+                  std::uint64_t kept_per_world) {
   const auto kept = checked_product(kept_per_world, static_cast<std::uint64_t>(worlds));
-  auto needed = run_bytes(model, worlds);
+  auto needed = run_bytes(model, worlds, threads);
   if (needed && kept && *needed <= std::numeric_limits<std::uint64_t>::max() - *kept)
     *needed += *kept;
   else
@@ -112,7 +154,8 @@ void check_memory(const Model& model, std::int64_t worlds, std::uint64_t kept_pe
   if (!available || static_cast<double>(*needed) <= 0.8 * static_cast<double>(*available)) return;
   const auto fitting = *available / 10 * 8 / std::max<std::uint64_t>(1, *needed / worlds);
   throw ResourceError(fmt::format(
-      "{} worlds need about {} for their per-world results (kept for exact quantiles), more "
+      "{} worlds need about {} for their results (every world's metrics are kept for exact "
+      "quantiles), more "
       "than 80% of the {} this process can use; run at most about {} worlds (--paths)",
       worlds, gib(*needed), gib(*available), fitting));
 }

@@ -20,10 +20,13 @@ class ResourceError : public std::runtime_error {
 // a * b, or nullopt when it does not fit in 64 bits.
 std::optional<std::uint64_t> checked_product(std::uint64_t a, std::uint64_t b);
 
-// Bytes a run of `worlds` worlds keeps at its peak: every world's reported metrics and
-// series (kept for exact quantiles), plus one sorted copy of a figure for the statistics.
-// nullopt when the size does not even fit in 64 bits.
-std::optional<std::uint64_t> run_bytes(const Model& model, std::int64_t worlds);
+// Bytes a run of `worlds` worlds on `threads` threads (0: all cores) keeps at its peak: every
+// world's reported metrics and payback period (kept for exact quantiles) and inputs; the
+// series of the kept worlds (kSeriesWorlds), of the chunks in flight and their streamed
+// sums; each thread's kernel state; the statistics' scratch (a sorted copy of one figure,
+// or four values a world with uncertain inputs, whose sensitivity study runs again on the
+// kept worlds). nullopt when the size does not even fit in 64 bits.
+std::optional<std::uint64_t> run_bytes(const Model& model, std::int64_t worlds, int threads = 0);
 
 // Memory this process can still take: the least of the kernel's estimate of available
 // memory (MemAvailable), the room left under the memory cgroup's limit, and the room left
@@ -33,7 +36,9 @@ std::optional<std::uint64_t> available_memory();
 
 // Throws ResourceError when a run of `worlds` worlds would need more than 80% of the
 // available memory, saying how much it needs, how much there is, and what to do.
-// `kept_per_world`: bytes per world a study keeps beyond the run (a sweep's every point).
-void check_memory(const Model& model, std::int64_t worlds, std::uint64_t kept_per_world = 0);
+// `threads` as given to the run (0: all cores); `kept_per_world`: bytes per world a study
+// keeps beyond the run (a sweep's every point).
+void check_memory(const Model& model, std::int64_t worlds, int threads,
+                  std::uint64_t kept_per_world = 0);
 
 }  // namespace tenure

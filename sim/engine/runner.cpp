@@ -1,11 +1,9 @@
 #include "sim/engine/runner.hpp"
 
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -16,6 +14,7 @@
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/precision.hpp"
 #include "sim/engine/world.hpp"
+#include "sim/engine/world_exchange.hpp"
 
 namespace tenure {
 
@@ -46,110 +45,204 @@ struct Scratch {
   Workspace workspace;
 };
 
-// Copies the reported slots of one world under one policy into the results.
+// Worlds simulated by one task. Their metrics go straight to their own slots of the results;
+// their series wait here until the chunks before them are in, so that the results add them
+// in world order.
+struct Chunk {
+  std::int64_t first = 0, last = 0;
+  std::vector<double> series;  // [world - first][policy][reported series][period - 1]
+};
+
+// Chunks to reuse: as many exist as the pipeline ever had in flight at once.
+class ChunkPool {
+ public:
+  Chunk* take() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return owned_.emplace_back(std::make_unique<Chunk>()).get();
+    Chunk* chunk = free_.back();
+    free_.pop_back();
+    return chunk;
+  }
+  void give(Chunk* chunk) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(chunk);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Chunk>> owned_;
+  std::vector<Chunk*> free_;
+};
+
+// Copies one world's reported metrics and payback under one policy into the results, and
+// its reported series into `series` ([series][period - 1]).
 void store(const Model& model, const Workspace& w, std::size_t policy, std::int64_t path,
-           RunResults& results) {
+           RunResults& results, std::span<double> series) {
   const std::vector<ReportedSlot>& metrics = model.layout.reported_metrics();
-  const std::vector<ReportedSlot>& series = model.layout.reported_series();
   for (std::size_t k = 0; k < metrics.size(); ++k)
     results.metric(policy, k)[path] = w.result.metrics[metrics[k].slot];
-  for (std::size_t k = 0; k < series.size(); ++k)
-    for (int t = 1; t <= model.horizon; ++t)
-      results.series(policy, k, t)[path] = w.result.series[series[k].slot * model.horizon + t - 1];
+  results.payback(policy)[path] = w.result.payback;
+  const std::vector<ReportedSlot>& reported = model.layout.reported_series();
+  const auto horizon = static_cast<std::size_t>(model.horizon);
+  for (std::size_t k = 0; k < reported.size(); ++k)
+    std::copy_n(w.result.series.begin() + static_cast<std::ptrdiff_t>(reported[k].slot * horizon),
+                horizon, series.begin() + static_cast<std::ptrdiff_t>(k * horizon));
 }
 
-// A cluster run goes in rounds of at least this many worlds per rank, and at most this many
-// rounds: often enough for progress and for a failure on one rank to stop the others soon,
-// seldom enough that waiting for the slowest rank of each round costs little.
-constexpr std::int64_t kClusterRoundWorlds = 64;
+// Simulates the worlds of a chunk under every policy.
+void simulate_chunk(const Model& model, std::uint64_t seed, Scratch& local, Chunk& chunk,
+                    RunResults& results) {
+  const std::size_t per_policy = results.series().size() * static_cast<std::size_t>(model.horizon);
+  const std::size_t policies = model.policies.size();
+  chunk.series.resize(static_cast<std::size_t>(chunk.last - chunk.first) * policies * per_policy);
+  for (std::int64_t path = chunk.first; path != chunk.last; ++path) {
+    World& world = local.world;
+    build_world(model, seed, static_cast<std::uint64_t>(path), world);
+    if (world.model != &model) local.workspace.fit(*world.model);
+    for (std::size_t k = 0; k < world.inputs.size(); ++k) results.input(k)[path] = world.inputs[k];
+    for (std::size_t policy = 0; policy < policies; ++policy) {
+      simulate_path(*world.model, world, model.policies[policy], local.workspace);
+      const std::size_t at = static_cast<std::size_t>(path - chunk.first) * policies + policy;
+      store(model, local.workspace, policy, path, results,
+            std::span(chunk.series).subspan(at * per_policy, per_policy));
+    }
+  }
+}
+
+// A cluster run goes in rounds of at least a unit of worlds per rank (world_exchange.hpp),
+// and at most this many rounds: often enough for progress and for a failure on one rank to
+// stop the others soon, seldom enough that waiting for the slowest rank of each round costs
+// little.
 constexpr std::int64_t kClusterRounds = 20;
 
 }  // namespace
 
-Simulation::Simulation(const Model& model, std::uint64_t seed, Workers workers)
+Simulation::Simulation(const Model& model, std::uint64_t seed, Workers workers,
+                       std::int64_t series_worlds)
     : model_(model),
       seed_(seed),
       cluster_(workers.cluster),
       arena_(workers.threads > 0 ? workers.threads : tbb::task_arena::automatic),
       results_(policy_names(model), names(model.layout.reported_metrics()),
-               names(model.layout.reported_series()), model.horizon, input_names(model)) {}
+               names(model.layout.reported_series()), model.horizon, input_names(model),
+               series_worlds) {}
 
 void Simulation::run_paths(std::int64_t first, std::int64_t last, const Progress& progress) {
   if (first != results_.paths() || last < first)
     throw std::logic_error("worlds must be appended in order");
   results_.grow_to(last);
   if (cluster_ != nullptr && cluster_->size() > 1) return run_on_cluster(first, last, progress);
-  std::mutex progress_mutex;
-  simulate_worlds(first, last, [&](std::int64_t done) {
-    if (!progress) return;
-    std::unique_lock lock(progress_mutex, std::try_to_lock);
-    if (lock.owns_lock()) progress(first + done, last);
+  const SeriesSink add = [&](std::int64_t world, std::size_t policy,
+                             std::span<const double> series) {
+    results_.add_series(world, policy, series);
+  };
+  simulate_worlds(first, last, add, [&](std::int64_t world) {
+    if (progress) progress(world, last);
   });
 }
 
-void Simulation::simulate_worlds(std::int64_t first, std::int64_t last,
-                                 const std::function<void(std::int64_t done)>& done) {
+// Worlds flow through a pipeline: chunks handed out in world order, simulated in parallel,
+// and their series handed to `sink` in world order, a bounded number in flight, so memory
+// does not grow with the number of worlds beyond the kept ones.
+void Simulation::simulate_worlds(std::int64_t first, std::int64_t last, const SeriesSink& sink,
+                                 const std::function<void(std::int64_t world)>& done) {
   tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch(
       [&] { return std::make_unique<Scratch>(model_); });
-  std::atomic<std::int64_t> finished{0};
-  constexpr std::int64_t kWorldsPerTask = 16;
+  const std::size_t per_policy =
+      results_.series().size() * static_cast<std::size_t>(model_.horizon);
+  ChunkPool pool;
+  std::int64_t next = first;
+  auto hand_out = [&](tbb::flow_control& control) -> Chunk* {
+    if (next == last) {
+      control.stop();
+      return nullptr;
+    }
+    Chunk* chunk = pool.take();
+    chunk->first = next;
+    chunk->last = next = std::min(next + kWorldsPerChunk, last);
+    return chunk;
+  };
+  auto simulate = [&](Chunk* chunk) {
+    simulate_chunk(model_, seed_, *scratch.local(), *chunk, results_);
+    return chunk;
+  };
+  auto add = [&](Chunk* chunk) {
+    std::span<const double> series(chunk->series);
+    for (std::int64_t path = chunk->first; path != chunk->last; ++path)
+      for (std::size_t policy = 0; policy < model_.policies.size(); ++policy) {
+        sink(path, policy, series.first(per_policy));
+        series = series.subspan(per_policy);
+      }
+    done(chunk->last);
+    pool.give(chunk);
+  };
   arena_.execute([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<std::int64_t>(first, last, kWorldsPerTask),
-        [&](const tbb::blocked_range<std::int64_t>& range) {
-          Scratch& local = *scratch.local();
-          for (std::int64_t path = range.begin(); path != range.end(); ++path) {
-            World& world = local.world;
-            build_world(model_, seed_, static_cast<std::uint64_t>(path), world);
-            if (world.model != &model_) local.workspace.fit(*world.model);
-            for (std::size_t k = 0; k < world.inputs.size(); ++k)
-              results_.input(k)[path] = world.inputs[k];
-            for (std::size_t policy = 0; policy < model_.policies.size(); ++policy) {
-              simulate_path(*world.model, world, model_.policies[policy], local.workspace);
-              store(model_, local.workspace, policy, path, results_);
-            }
-          }
-          done(finished += static_cast<std::int64_t>(range.size()));
-        },
-        tbb::simple_partitioner());
+    tbb::parallel_pipeline(
+        static_cast<std::size_t>(chunks_in_flight(arena_.max_concurrency())),
+        tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, hand_out) &
+            tbb::make_filter<Chunk*, Chunk*>(tbb::filter_mode::parallel, simulate) &
+            tbb::make_filter<Chunk*, void>(tbb::filter_mode::serial_in_order, add));
   });
   for (const auto& local : scratch) results_.draws += local->workspace.draws;
 }
 
-// Rounds of worlds, each shared out over the ranks: a rank simulates its share, the ranks
-// check that none failed (else all stop together), and every rank receives every world of
-// the round, packed world by world, so that concatenating the shares in rank order is world
-// order. The draw count is a sum of integers, the same whatever the partition.
+// Rounds of whole units of worlds, each shared out over the ranks: a rank simulates its
+// share, the ranks settle (a failure anywhere stops them all), and every rank takes in every
+// share in rank order, which is world order (world_exchange.hpp). The draw count is a sum
+// of integers, the same whatever the partition.
 void Simulation::run_on_cluster(std::int64_t first, std::int64_t last, const Progress& progress) {
   const Cluster& cluster = *cluster_;
-  const std::int64_t ranks = cluster.size();
-  const std::int64_t round = std::max<std::int64_t>(
-      kClusterRoundWorlds * ranks, (last - first + kClusterRounds - 1) / kClusterRounds);
+  const std::vector<std::int64_t> bounds = unit_bounds(results_, first, last);
+  const std::int64_t per_round = (last - first + kClusterRounds - 1) / kClusterRounds;
   const std::uint64_t draws_before = results_.draws;
-  std::vector<double> packed;
-  std::mutex progress_mutex;
-  for (std::int64_t begin = first; begin < last;) {
-    const std::int64_t end = std::min(last, begin + round);
-    const WorldRange mine = cluster.share({begin, end});
-    std::exception_ptr failure;
-    try {
-      // The leader's own pace stands for every rank's: they run the same code on equal shares.
-      simulate_worlds(mine.first, mine.last, [&](std::int64_t done) {
-        if (!progress || !cluster.leader()) return;
-        std::unique_lock lock(progress_mutex, std::try_to_lock);
-        if (lock.owns_lock()) progress(std::min(end, begin + done * ranks), last);
-      });
-      packed.clear();
-      results_.pack_worlds(mine.first, mine.last, packed);
-    } catch (...) {
-      failure = std::current_exception();
+  for (std::size_t begin = 0; begin + 1 < bounds.size();) {
+    // Enough units for every rank to have one, and enough worlds for at most kClusterRounds.
+    std::size_t end = std::min(bounds.size() - 1, begin + static_cast<std::size_t>(cluster.size()));
+    while (end + 1 < bounds.size() && bounds[end] - bounds[begin] < per_round) ++end;
+    std::vector<SharePlan> plans;
+    for (int rank = 0; rank < cluster.size(); ++rank) {
+      const WorldRange units = rank_share(
+          {static_cast<std::int64_t>(begin), static_cast<std::int64_t>(end)}, rank, cluster.size());
+      plans.push_back(share_plan(results_, first,
+                                 {bounds[static_cast<std::size_t>(units.first)],
+                                  bounds[static_cast<std::size_t>(units.last)]}));
     }
-    cluster.settle(failure);
-    results_.unpack_worlds(begin, end, cluster.gather(packed));
-    if (progress && cluster.leader()) progress(end, last);
+    exchange_round(plans, progress, last);
     begin = end;
   }
   results_.draws = draws_before + cluster.sum(results_.draws - draws_before);
+}
+
+// One round: this rank's share simulated, then every rank's taken in, in rank order.
+void Simulation::exchange_round(const std::vector<SharePlan>& plans, const Progress& progress,
+                                std::int64_t last) {
+  const Cluster& cluster = *cluster_;
+  const SharePlan& mine = plans[static_cast<std::size_t>(cluster.rank())];
+  const std::int64_t round_first = plans.front().first, round_last = plans.back().last;
+  std::vector<double> packed;
+  std::exception_ptr failure;
+  try {
+    ShareOutbox outbox(results_, mine);
+    const SeriesSink take = [&](std::int64_t world, std::size_t policy,
+                                std::span<const double> series) {
+      outbox.take_series(world, policy, series);
+    };
+    // The leader's pace stands for every rank's: they run the same code on equal shares.
+    const auto ranks = static_cast<std::int64_t>(plans.size());
+    simulate_worlds(mine.first, mine.last, take, [&](std::int64_t world) {
+      if (progress && cluster.leader())
+        progress(std::min(round_last, round_first + (world - mine.first) * ranks), last);
+    });
+    packed = outbox.pack(results_);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  cluster.settle(failure);
+  const std::vector<double> all = cluster.gather(packed);
+  std::span<const double> rest(all);
+  for (const SharePlan& plan : plans) rest = rest.subspan(unpack_share(results_, plan, rest));
+  if (!rest.empty()) throw std::length_error("ranks sent more values than due");
+  if (progress && cluster.leader()) progress(round_last, last);
 }
 
 RunResults run_simulation(const Model& model, const RunOptions& options) {

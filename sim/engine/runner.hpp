@@ -12,6 +12,7 @@
 
 #include "sim/analysis/run_results.hpp"
 #include "sim/engine/model.hpp"
+#include "sim/engine/world_exchange.hpp"
 
 namespace tenure {
 
@@ -29,15 +30,30 @@ struct Workers {
 // called from any thread, never concurrently with itself.
 using Progress = std::function<void(std::int64_t done, std::int64_t total)>;
 
+// Worlds go through a run in chunks of this many, one task each; at most
+// chunks_in_flight(threads) chunks are between being handed out and added to the results.
+inline constexpr std::int64_t kWorldsPerChunk = 16;
+constexpr std::int64_t chunks_in_flight(int threads) {
+  return 4 * std::int64_t{threads > 1 ? threads : 1};
+}
+
+// Where a world's series go once it is simulated, world by world in world order for each
+// policy: laid out [series][period - 1].
+using SeriesSink =
+    std::function<void(std::int64_t world, std::size_t policy, std::span<const double> series)>;
+
 // A run of one model with one seed. It owns its threads (a task arena), so runs with
 // different thread counts can live in one process. Bit-identical results for any thread
-// count and any number of ranks: each world's randomness depends only on (seed, world), and
-// each world writes only its own slots. With a cluster of several ranks, each rank simulates
-// its share of the worlds and every rank then holds every world's results, so all ranks take
-// the same decisions (precision targets, searches) from the same numbers.
+// count and any number of ranks: each world's randomness depends only on (seed, world), each
+// world writes only its own slots, and what is summed over worlds is summed in fixed blocks
+// of worlds (RunResults). With a cluster of several ranks, each rank simulates its share of
+// the worlds and every rank then holds every world's results, so all ranks take the same
+// decisions (precision targets, searches) from the same numbers.
 class Simulation {
  public:
-  Simulation(const Model& model, std::uint64_t seed, Workers workers = {});
+  // The series of the first `series_worlds` worlds are kept whole (RunResults).
+  Simulation(const Model& model, std::uint64_t seed, Workers workers = {},
+             std::int64_t series_worlds = kSeriesWorlds);
 
   // Simulates worlds [first, last) under every policy and appends them; `first` must be
   // the number of worlds simulated so far. Progress counts every rank's worlds.
@@ -48,11 +64,14 @@ class Simulation {
   const Model& model() const { return model_; }
 
  private:
-  // This process simulates worlds [first, last) into their slots; `done` counts them.
-  void simulate_worlds(std::int64_t first, std::int64_t last,
-                       const std::function<void(std::int64_t done)>& done);
+  // This process simulates worlds [first, last): metrics, payback and inputs into their
+  // slots, series to `sink`; `done(world)` after each chunk, in world order.
+  void simulate_worlds(std::int64_t first, std::int64_t last, const SeriesSink& sink,
+                       const std::function<void(std::int64_t world)>& done);
   // The worlds shared out over the cluster's ranks, in rounds.
   void run_on_cluster(std::int64_t first, std::int64_t last, const Progress& progress);
+  void exchange_round(const std::vector<SharePlan>& plans, const Progress& progress,
+                      std::int64_t last);
 
   const Model& model_;
   std::uint64_t seed_;

@@ -190,6 +190,17 @@ std::int64_t poisson_search(double u, double mean) {
   return poisson_search(u, mean);
 }
 
+// A uniform at or below this is a draw of 0 from a binomial of mean n p (p <= 1/2), known
+// without computing P(X = 0) = q^n: by Bernoulli's inequality q^n >= 1 - n p. The margin
+// covers the rounding of n p and of the computed q^n: with n p < 1 and p <= 1/2, q^n >= e^-2
+// and exp(n log1p(-p)) is within a few units of 2^-53 of it, far inside 1e-14. So every
+// uniform this accepts the full computation also answers 0: the counts are bit for bit
+// those without the shortcut. It spares the draws of 0 that are likeliest (1 - n p of them)
+// every transcendental call.
+double certainly_none_below(double mean) {
+  return 1.0 - mean - 1e-14;
+}
+
 }  // namespace
 
 PreparedBinomial::PreparedBinomial(double p) {
@@ -201,7 +212,18 @@ PreparedBinomial::PreparedBinomial(double p) {
   odds_ = smaller_ / (1.0 - smaller_);
 }
 
-std::int64_t PreparedBinomial::quantile(double u, std::int64_t n) const {
+std::vector<double> PreparedBinomial::none_table(std::int64_t size) const {
+  // Beyond kSearchFromZeroBelow / p trials the draw no longer starts from P(X = 0).
+  const double useful = smaller_ > 0.0 ? std::ceil(kSearchFromZeroBelow / smaller_) : 0.0;
+  const auto count = static_cast<std::int64_t>(std::min(static_cast<double>(size), useful));
+  std::vector<double> none(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
+  for (std::size_t n = 0; n < none.size(); ++n)
+    none[n] = std::exp(static_cast<double>(n) * log_q_);  // as quantile() computes it
+  return none;
+}
+
+std::int64_t PreparedBinomial::quantile(double u, std::int64_t n,
+                                        std::span<const double> none_table) const {
   if (n <= 0) return 0;
   // With p > 1/2, X = n - Y, Y ~ Binomial(n, 1 - p), and X <= k iff Y >= n - k: Y is drawn
   // at 1 - u (and its own complement is u, exactly). p = 0 or 1 leaves smaller_ = 0: P(Y = 0)
@@ -210,7 +232,11 @@ std::int64_t PreparedBinomial::quantile(double u, std::int64_t n) const {
   const double mean = static_cast<double>(n) * smaller_;
   std::int64_t k = 0;
   if (mean < kSearchFromZeroBelow) {
-    const double none = std::exp(static_cast<double>(n) * log_q_);  // P(Y = 0) = q^n
+    if (v <= certainly_none_below(mean)) return complement_ ? n : 0;
+    const auto at = static_cast<std::size_t>(n);
+    const double none = at < none_table.size()
+                            ? none_table[at]
+                            : std::exp(static_cast<double>(n) * log_q_);  // P(Y = 0) = q^n
     if (v > none) k = binomial_sum_from(v, n, odds_, mean, 0, none);
   } else {
     k = binomial_large_mean(v, complement_ ? u : 1.0 - u, n, smaller_, odds_, mean);
@@ -237,6 +263,8 @@ std::int64_t PreparedPoisson::quantile(double u) const {
 }
 
 std::int64_t binomial_quantile(double u, std::int64_t n, double p) {
+  // The common draw of 0 before any preparation (its log1p and division).
+  if (n > 0 && p <= 0.5 && u <= certainly_none_below(static_cast<double>(n) * p)) return 0;
   return PreparedBinomial(p).quantile(u, n);
 }
 
@@ -260,6 +288,7 @@ std::int64_t multinomial(RandomStream& rng, std::int64_t n, std::span<const doub
 }
 
 void PreparedMultinomial::prepare(std::span<const double> probabilities) {
+  none_.clear();
   conditional_.resize(probabilities.size());
   double remaining = 1.0;
   for (std::size_t i = 0; i < probabilities.size(); ++i) {
@@ -269,11 +298,17 @@ void PreparedMultinomial::prepare(std::span<const double> probabilities) {
   }
 }
 
+void PreparedMultinomial::tabulate(std::int64_t size) {
+  none_.clear();
+  for (const PreparedBinomial& binomial : conditional_) none_.push_back(binomial.none_table(size));
+}
+
 std::int64_t PreparedMultinomial::draw(RandomStream& rng, std::int64_t n,
                                        std::span<std::int64_t> counts) const {
   std::int64_t left = n;
   for (std::size_t i = 0; i < conditional_.size(); ++i) {
-    counts[i] = conditional_[i].draw(rng, left);
+    const std::span<const double> none = none_.empty() ? std::span<const double>{} : none_[i];
+    counts[i] = conditional_[i].quantile(rng.uniform(), left, none);
     left -= counts[i];
   }
   return left;

@@ -78,8 +78,14 @@ class PreparedBinomial {
   explicit PreparedBinomial(double p);
 
   double probability() const { return p_; }
-  std::int64_t quantile(double u, std::int64_t n) const;
+  // `none`, if given, holds P(X = 0) for n < none.size() (none_table): looked up instead of
+  // computed, with the same value, so the draw is the same bit for bit.
+  std::int64_t quantile(double u, std::int64_t n, std::span<const double> none = {}) const;
   std::int64_t draw(RandomStream& rng, std::int64_t n) const { return quantile(rng.uniform(), n); }
+  // P(X = 0) (or, for p > 1/2, of no failure) for n = 0 .. up to `size` - 1, exactly as a draw
+  // computes it: exp(n log(1 - p)); only as far as draws use it (means below
+  // kSearchFromZeroBelow).
+  std::vector<double> none_table(std::int64_t size) const;
 
  private:
   double p_ = 0.0;           // as given, clamped to [0, 1]
@@ -118,9 +124,14 @@ class PreparedMultinomial {
   void prepare(std::span<const double> probabilities);
   std::size_t categories() const { return conditional_.size(); }
   std::int64_t draw(RandomStream& rng, std::int64_t n, std::span<std::int64_t> counts) const;
+  // For probabilities shared by a whole run: tabulates P(none) of each category for up to
+  // `size` trials (PreparedBinomial::none_table), sparing the draws their exp(). The same
+  // draws; the tables are dropped by the next prepare().
+  void tabulate(std::int64_t size);
 
  private:
   std::vector<PreparedBinomial> conditional_;
+  std::vector<std::vector<double>> none_;  // [category], empty unless tabulated
 };
 
 }  // namespace tenure

@@ -146,6 +146,24 @@ TEST(RunResults, BlockTotalsComputedElsewhereFoldToTheSameBits) {
   expect_same_sums(whole, leader);
 }
 
+// A policy ahead of the others within the open block already counts its worlds.
+TEST(RunResults, SumsOfAPolicyAheadOfTheOthersCountItsWorlds) {
+  RunResults r = empty_results(kKept + 10);
+  double expected = 0.0;
+  for (std::int64_t w = kKept; w < kKept + 10; ++w) {
+    r.add_series(w, 0, world_values(w, 0));
+    expected += value(w, 0, 0);
+  }
+  EXPECT_EQ(r.series_beyond(0, 0, 1).sum, expected);
+  EXPECT_EQ(r.series_beyond(1, 0, 1).sum, 0.0);
+  // Totals from elsewhere cannot be folded over a block already begun here.
+  const std::size_t size = kPolicies.size() * kValues;
+  const SeriesBlockSums zeros(kPolicies.size(), kValues, kKept, kKept + 10,
+                              std::vector<double>(size), std::vector<std::int64_t>(size));
+  EXPECT_TRUE(zeros.complete());
+  EXPECT_THROW(r.fold_series_blocks(zeros), std::logic_error);
+}
+
 TEST(RunResults, NonfiniteValuesAreCountedNotSummed) {
   RunResults r = empty_results(kKept + 3);
   const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -47,6 +47,11 @@ void SeriesBlockSums::add(std::int64_t world, std::size_t policy, std::span<cons
   ++next_[policy];
 }
 
+bool SeriesBlockSums::any_added() const {
+  return std::any_of(next_.begin(), next_.end(),
+                     [&](std::int64_t next) { return next != first_world_; });
+}
+
 bool SeriesBlockSums::complete() const {
   return worlds_in() == last_world_ - first_world_;
 }
@@ -139,13 +144,9 @@ void RunResults::copy_series(std::int64_t world, std::size_t policy, std::span<d
 
 StreamedSum RunResults::series_beyond(std::size_t policy, std::size_t series, int period) const {
   const std::size_t at = series_index(policy, series, period);
-  StreamedSum beyond{beyond_sums_[at], beyond_nonfinite_[at]};
-  // The open block comes last, as if it were folded now.
-  if (open_block_.worlds_in() > 0) {
-    beyond.sum += open_block_.sums()[at];
-    beyond.nonfinite += open_block_.nonfinite()[at];
-  }
-  return beyond;
+  // The open block comes last, as if it were folded now (its sums are 0 until worlds come).
+  return {beyond_sums_[at] + open_block_.sums()[at],
+          beyond_nonfinite_[at] + open_block_.nonfinite()[at]};
 }
 
 void RunResults::add_series(std::int64_t world, std::size_t policy,
@@ -178,7 +179,7 @@ SeriesBlockSums RunResults::series_blocks(std::int64_t first_block, std::int64_t
 
 void RunResults::fold_series_blocks(const SeriesBlockSums& totals) {
   if (!totals.complete() || totals.first_world() != series_block_start(blocks_folded_) ||
-      open_block_.worlds_in() > 0 || totals.last_world() > paths_ ||
+      open_block_.any_added() || totals.last_world() > paths_ ||
       totals.sums().size() !=
           static_cast<std::size_t>(totals.blocks()) * policies_.size() * series_per_policy())
     throw std::logic_error("block totals that are not the next ones of this run");

@@ -56,8 +56,9 @@ class SeriesBlockSums {
   void add(std::int64_t world, std::size_t policy, std::span<const double> values);
   // Every policy has every world of the range.
   bool complete() const;
-  // Worlds every policy has so far, from first_world.
+  // Worlds every policy has so far, from first_world; whether any policy has any.
   std::int64_t worlds_in() const;
+  bool any_added() const;
   std::span<const double> sums() const { return sums_; }
   std::span<const std::int64_t> nonfinite() const { return nonfinite_; }
   // The totals of one block of the range (index from 0), as a range of its own.

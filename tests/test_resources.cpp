@@ -44,6 +44,24 @@ TEST(Resources, RunBytesGrowWithTheWorldsOnlyByTheirMetrics) {
   EXPECT_GT(*run_bytes(model, 2, 2), *run_bytes(model, 2, 1));  // each thread's kernel
 }
 
+// With uncertain inputs the sensitivity study simulates again, on at most the kept worlds:
+// counted once on top of the run (a recursion without end once crashed every such run).
+TEST(Resources, UncertainInputsAddTheSensitivityStudysRunOnce) {
+  const Model plain = one_tier_model();
+  Scenario s;
+  s.name = "tiny";
+  s.horizon = 12;
+  s.tiers.push_back({"only", 100, 10.0, 1.0, 0.05, {}});
+  s.policies = {{"p", {PolicyStep{}}}};
+  Model uncertain = build_model(s);
+  uncertain.inputs.inputs.push_back(UncertainInput{});
+  const auto with_inputs = run_bytes(uncertain, 50'000, 1);
+  const auto without = run_bytes(plain, 50'000, 1);
+  ASSERT_TRUE(with_inputs && without);
+  EXPECT_GT(*with_inputs, *without);
+  EXPECT_LT(*with_inputs, 3 * *without);
+}
+
 TEST(Resources, TooManyWorldsAreRefusedBeforeAnyWork) {
   const Model model = one_tier_model();
   ASSERT_TRUE(available_memory().has_value());  // Linux tells

@@ -84,7 +84,9 @@ std::optional<std::uint64_t> product_plus(std::optional<std::uint64_t> a, std::u
 }
 
 // Values (of 8 bytes) a run of `worlds` worlds keeps at its peak, besides the threads' own.
-std::optional<std::uint64_t> run_values(const Model& model, std::uint64_t worlds, int threads) {
+// One simulation of `worlds` worlds: what it keeps and holds at its peak.
+std::optional<std::uint64_t> simulation_values(const Model& model, std::uint64_t worlds,
+                                               int threads) {
   const std::uint64_t policies = model.policies.size(), inputs = model.inputs.inputs.size();
   // A world's series under every policy: kept for the first worlds, held in chunks in flight.
   const auto series =
@@ -102,13 +104,17 @@ std::optional<std::uint64_t> run_values(const Model& model, std::uint64_t worlds
   // and a count of values that were not finite.
   auto values = product_plus(per_world ? checked_sum(*per_world, scratch) : std::nullopt, worlds,
                              product_plus(series, kept + in_flight + 4, std::uint64_t{0}));
-  // The sensitivity study (with uncertain inputs) runs again on fewer worlds than are kept
-  // (kSwingWorlds); counted as if on the kept ones.
-  if (inputs > 0 && values) {
-    const auto again = run_values(model, kept, threads);
-    values = again ? checked_sum(*values, *again) : std::nullopt;
-  }
   return values;
+}
+
+// The run, and with uncertain inputs its sensitivity study, which simulates again on fewer
+// worlds than are kept (kSwingWorlds), counted as if on the kept ones.
+std::optional<std::uint64_t> run_values(const Model& model, std::uint64_t worlds, int threads) {
+  auto values = simulation_values(model, worlds, threads);
+  if (model.inputs.inputs.empty() || !values) return values;
+  const auto again =
+      simulation_values(model, std::min<std::uint64_t>(worlds, kSeriesWorlds), threads);
+  return again ? checked_sum(*values, *again) : std::nullopt;
 }
 
 // Values each thread's kernel keeps: the counts of every cell (this period and the next)

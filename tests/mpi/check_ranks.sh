@@ -47,6 +47,14 @@ for ranks in 1 2 3; do
   done
 done
 
+# Beyond the first 10,000 worlds only the sums of the series are kept, folded in blocks of
+# 1,024 worlds: one whole block and a partial one, shared over 2 ranks.
+big_args=(run "$source_dir/scenarios/baseline.yaml" --paths 11300 --seed 2 --quiet)
+"$tenure" "${big_args[@]}" --out "$work/single-big/results" || fail "one process, big run, failed"
+"$mpirun" -np 2 "$tenure" "${big_args[@]}" --threads 1 --out "$work/run-big/results" \
+  || fail "big run on 2 ranks: exit $?"
+same_results "$work/single-big/results" "$work/run-big/results" "11,300 worlds on 2 ranks"
+
 # A reverse stress test searches over multipliers; every rank must take the same steps.
 stress_args=(stress "$scenario" --vary churn --metric prob_negative --limit 0.2 --paths 120
              --seed 5 --quiet)

@@ -82,9 +82,10 @@ std::pair<double, double> cell_of(const std::vector<double>& values, double valu
   return {edges[i], edges[i + 1]};
 }
 
-// The optimum of a two-lever optimisation as a cross, and its flat range as a dashed outline.
+// The optimum of a two-lever optimisation as a cross, and its flat range as a dashed outline
+// in `ink` (white over a heat map's colours, dark over a white plane).
 void mark_optimum_cell(Spec& layers, const OptimizeResult& optimize, const std::string& vx,
-                       const std::string& vy) {
+                       const std::string& vy, const std::string& ink) {
   const auto fx = optimize.flat_range.find(vx), fy = optimize.flat_range.find(vy);
   if (fx != optimize.flat_range.end() && fy != optimize.flat_range.end())
     layers.push_back({{"data",
@@ -95,7 +96,7 @@ void mark_optimum_cell(Spec& layers, const OptimizeResult& optimize, const std::
                       {"mark",
                        {{"type", "rect"},
                         {"fillOpacity", 0},
-                        {"stroke", "white"},
+                        {"stroke", ink},
                         {"strokeWidth", 2},
                         {"strokeDash", Spec::array({4, 3})}}},
                       {"encoding",
@@ -111,7 +112,7 @@ void mark_optimum_cell(Spec& layers, const OptimizeResult& optimize, const std::
                         {"shape", "cross"},
                         {"size", 160},
                         {"filled", true},
-                        {"color", "white"},
+                        {"color", ink},
                         {"stroke", kMarker},
                         {"strokeWidth", 1}}},
                       {"encoding",
@@ -224,9 +225,132 @@ std::optional<Spec> sweep_heatmap_chart(const SweepData& sweep, const std::strin
                                           tooltip("mean", "mean " + label.name, label.unit)})}}}};
   Spec layers = Spec::array({heat});
   if (optimize != nullptr && optimize->metric == metric && optimize->policy == policy)
-    mark_optimum_cell(layers, *optimize, vx, vy);
+    mark_optimum_cell(layers, *optimize, vx, vy, "white");
   s["layer"] = layers;
   return s;
+}
+
+namespace {
+
+// A dashed vertical rule at x = `value`: where the search started.
+Spec start_rule(double value) {
+  return {{"data", {{"values", Spec::array({{{"x", value}, {"what", "start"}}})}}},
+          {"mark",
+           {{"type", "rule"},
+            {"color", kNeutral},
+            {"strokeDash", Spec::array({5, 4})},
+            {"strokeWidth", 1.5}}},
+          {"encoding",
+           {{"x", {{"field", "x"}, {"type", "quantitative"}}},
+            {"tooltip", Spec::array({tooltip("what", "", ""), tooltip("x", "value", "number")})}}}};
+}
+
+// One variable: the objective of each run against the variable, with the flat range, the
+// optimum and the start marked.
+Spec trace_along_axis(Spec frame_spec, const OptimizeResult& o, const Spec& values,
+                      const std::string& objective_axis, const MetricLabel& label,
+                      const std::string& colour) {
+  const std::string& v = o.variables[0];
+  Spec points = {
+      {"data", {{"values", values}}},
+      {"mark",
+       {{"type", "point"}, {"filled", true}, {"size", 45}, {"opacity", 0.75}, {"color", colour}}},
+      {"encoding",
+       {{"x",
+         {{"field", "x"}, {"type", "quantitative"}, {"title", v}, {"scale", {{"zero", false}}}}},
+        {"y", quantitative("objective", objective_axis, label.unit)},
+        {"tooltip", Spec::array({tooltip("run", "run", "count"), tooltip("x", v, "number"),
+                                 tooltip("objective", o.objective_kind, label.unit)})}}}};
+  Spec layers = Spec::array({points});
+  if (const auto start = o.start.find(v); start != o.start.end())
+    layers.insert(layers.begin(), start_rule(start->second));
+  if (const auto flat = o.flat_range.find(v); flat != o.flat_range.end())
+    layers.insert(layers.begin(), shaded_span(flat->second.first, flat->second.second,
+                                              "flat range: within one SE of the best"));
+  if (const auto best = o.optimum.find(v); best != o.optimum.end())
+    layers.push_back(labelled_rule(best->second, "optimum", kMarker));
+  frame_spec["layer"] = layers;
+  return frame_spec;
+}
+
+// Two variables: each run a dot in the plane coloured by its objective, optimum and flat range
+// marked, the start a hollow diamond.
+Spec trace_in_plane(Spec frame_spec, const OptimizeResult& o, const Spec& values,
+                    const std::string& objective_axis, const MetricLabel& label) {
+  const std::string &vx = o.variables[0], &vy = o.variables[1];
+  const Spec x = {
+      {"field", "x"}, {"type", "quantitative"}, {"title", vx}, {"scale", {{"zero", false}}}};
+  const Spec y = {
+      {"field", "y"}, {"type", "quantitative"}, {"title", vy}, {"scale", {{"zero", false}}}};
+  Spec points = {
+      {"data", {{"values", values}}},
+      {"mark",
+       {{"type", "circle"},
+        {"size", 70},
+        {"opacity", 0.9},
+        {"stroke", "#ffffff"},
+        {"strokeWidth", 0.5}}},
+      {"encoding",
+       {{"x", x},
+        {"y", y},
+        {"color",
+         {{"field", "objective"},
+          {"type", "quantitative"},
+          {"title", objective_axis},
+          {"scale", {{"scheme", "viridis"}}},
+          {"legend",
+           {{"format", format_for(label.unit)},
+            {"orient", "right"},
+            {"direction", "vertical"},
+            {"gradientLength", 220}}}}},
+        {"tooltip", Spec::array({tooltip("run", "run", "count"), tooltip("x", vx, "number"),
+                                 tooltip("y", vy, "number"),
+                                 tooltip("objective", o.objective_kind, label.unit)})}}}};
+  Spec layers = Spec::array({points});
+  const auto sx = o.start.find(vx), sy = o.start.find(vy);
+  if (sx != o.start.end() && sy != o.start.end())
+    layers.push_back({{"data", {{"values", Spec::array({{{"x", sx->second}, {"y", sy->second}}})}}},
+                      {"mark",
+                       {{"type", "point"},
+                        {"shape", "diamond"},
+                        {"size", 140},
+                        {"color", kNeutral},
+                        {"strokeWidth", 2}}},
+                      {"encoding", {{"x", x}, {"y", y}}}});
+  mark_optimum_cell(layers, o, vx, vy, kMarker);
+  frame_spec["layer"] = layers;
+  return frame_spec;
+}
+
+}  // namespace
+
+std::optional<Spec> optimize_trace_chart(const OptimizeResult& o, const PolicyColours& colours) {
+  const std::size_t n = o.variables.size();
+  if (o.trace.empty() || n == 0 || n > 2) return std::nullopt;
+  Spec values = Spec::array();
+  for (std::size_t i = 0; i < o.trace.size(); ++i) {
+    const OptimizeTracePoint& p = o.trace[i];
+    if (p.at.size() != n) continue;
+    Spec point = {{"run", i + 1}, {"x", p.at[0]}, {"objective", p.objective}};
+    if (n == 2) point["y"] = p.at[1];
+    values.push_back(std::move(point));
+  }
+  const MetricLabel label = metric_label(o.metric);
+  const std::string objective_axis = o.objective_kind + " of " + axis_title(label);
+  const std::string title = fmt::format("{} of {} of {} at each point the search ran",
+                                        o.objective_kind, label.name, o.policy);
+  if (n == 1)
+    return trace_along_axis(
+        frame(title,
+              "Dots: runs on the search's fixed worlds; shaded: the flat range (within one "
+              "standard error of the best); dashed: the start"),
+        o, values, objective_axis, label, colours.colour(o.policy));
+  return trace_in_plane(frame(title,
+                              "Dots coloured by the objective on the search's fixed worlds; "
+                              "cross: the optimum; dashed outline: its flat range; diamond: the "
+                              "start",
+                              360),
+                        o, values, objective_axis, label);
 }
 
 std::optional<Spec> stress_chart(const StressFile& stress) {

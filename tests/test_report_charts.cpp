@@ -171,6 +171,29 @@ TEST(ReportCharts, OptimizeTraceAlongOneVariable) {
   EXPECT_EQ(layer(spec, "point").at("mark").at("color"), policy_colours(d).colour(o.policy));
 }
 
+// Near the optimum: only the runs within the flat range and as far again on either side.
+TEST(ReportCharts, OptimizeZoomKeepsTheRunsAroundTheFlatRange) {
+  const ReportData d = parse_report_data(read_report_inputs(kFixtures / "optimize-1d"));
+  const OptimizeResult& o = *d.optimize;
+  const Spec spec = *optimize_zoom_chart(o, policy_colours(d));
+  const auto [low, high] = o.flat_range.at("a");
+  const double margin = high - low;  // wider than 2% of the runs' span from 0 to 1
+  std::size_t inside = 0;
+  for (const OptimizeTracePoint& p : o.trace)
+    inside += p.at[0] >= low - margin && p.at[0] <= high + margin;
+  const Spec& dots = layer(spec, "point").at("data").at("values");
+  EXPECT_EQ(dots.size(), inside);
+  EXPECT_LT(dots.size(), o.trace.size());
+  for (const Spec& dot : dots) {
+    EXPECT_GE(dot.at("x").get<double>(), low - margin);
+    EXPECT_LE(dot.at("x").get<double>(), high + margin);
+  }
+  EXPECT_EQ(layer(spec, "rect").at("data").at("values")[0].at("low"), low);
+  EXPECT_FALSE(optimize_zoom_chart(
+      *parse_report_data(read_report_inputs(kFixtures / "optimize-2d")).optimize,
+      policy_colours(d)));
+}
+
 // Two variables: a dot per run in the plane coloured by the objective, the first variable
 // across; the optimum a cross, its flat range an outline. None without a trace or past two.
 TEST(ReportCharts, OptimizeTraceInThePlane) {
@@ -182,7 +205,11 @@ TEST(ReportCharts, OptimizeTraceInThePlane) {
   const Spec& last = dots.at("data").at("values").back();
   EXPECT_EQ(last.at("x"), o.trace.back().at[0]);
   EXPECT_EQ(last.at("y"), o.trace.back().at[1]);
-  EXPECT_EQ(dots.at("encoding").at("color").at("field"), "objective");
+  // Coloured by the shortfall from the best run, so the best run is 0.
+  EXPECT_EQ(dots.at("encoding").at("color").at("field"), "below_best");
+  double best = 0.0;
+  for (const OptimizeTracePoint& p : o.trace) best = std::max(best, p.objective);
+  EXPECT_EQ(last.at("below_best"), best - o.trace.back().objective);
   EXPECT_EQ(dots.at("encoding").at("x").at("title"), "share");
   EXPECT_EQ(dots.at("encoding").at("y").at("title"), "platinum_weight");
   EXPECT_THAT(
@@ -211,7 +238,7 @@ TEST(ReportCharts, OptimizeSectionGivesTheOptimumItsIntervalsAndFlatRanges) {
                                  page::thousands(*o.objective.ci95_high) + ")"));
   EXPECT_THAT(section, HasSubstr(page::thousands(*o.start_difference.value) +
                                  " more than at the start, paired on the same worlds (95% CI"));
-  EXPECT_THAT(section, HasSubstr(fmt::format("in {} runs of {} worlds", *o.evaluations,
+  EXPECT_THAT(section, HasSubstr(fmt::format("Found in {} runs of {} worlds by", *o.evaluations,
                                              page::thousands(static_cast<double>(*o.worlds)))));
   EXPECT_THAT(
       section,

@@ -43,9 +43,9 @@ std::string optimum_summary(const OptimizeResult& o) {
             ".";
   if (o.evaluations)
     text += fmt::format(
-        " Found by {} in {} runs{}.", escape(o.algorithm),
-        thousands(static_cast<double>(*o.evaluations)),
-        o.worlds ? " of " + thousands(static_cast<double>(*o.worlds)) + " worlds" : std::string());
+        " Found in {} runs{} by {}.", thousands(static_cast<double>(*o.evaluations)),
+        o.worlds ? " of " + thousands(static_cast<double>(*o.worlds)) + " worlds" : std::string(),
+        escape(o.algorithm));
   return text + "</p>\n";
 }
 
@@ -194,6 +194,7 @@ std::optional<Section> optimize_section(const ReportData& data, const PolicyColo
                   "the data can tell.");
   section.html = optimum_summary(o) + optimum_table(o);
   add(section, optimize_trace_chart(o, colours), true);
+  add(section, optimize_zoom_chart(o, colours), true);
   return section;
 }
 

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "sim/analysis/statistics.hpp"
@@ -210,6 +211,12 @@ TEST(ReportCharts, OptimizeTraceInThePlane) {
   double best = 0.0;
   for (const OptimizeTracePoint& p : o.trace) best = std::max(best, p.objective);
   EXPECT_EQ(last.at("below_best"), best - o.trace.back().objective);
+  // Legend ticks: 0, then a power of ten per decade from about one standard error.
+  const Spec& ticks = dots.at("encoding").at("color").at("legend").at("values");
+  ASSERT_GE(ticks.size(), 3u);
+  EXPECT_EQ(ticks[0], 0);
+  EXPECT_EQ(ticks[1], std::pow(10.0, std::floor(std::log10(*o.objective.se))));
+  EXPECT_EQ(ticks[2], 10 * ticks[1].get<double>());
   EXPECT_EQ(dots.at("encoding").at("x").at("title"), "share");
   EXPECT_EQ(dots.at("encoding").at("y").at("title"), "platinum_weight");
   EXPECT_THAT(

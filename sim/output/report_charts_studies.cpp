@@ -299,6 +299,18 @@ Spec trace_along_axis(Spec frame_spec, const OptimizeResult& o, double low, doub
   return frame_spec;
 }
 
+// Legend ticks for the symmetric-log shortfall scale: 0, then powers of ten from about one
+// standard error up to the deepest run, one per decade (the default ticks crowd at the top).
+Spec decade_ticks(const Spec& values, double se) {
+  double deepest = 0.0;
+  for (const Spec& v : values) deepest = std::max(deepest, v.at("below_best").get<double>());
+  Spec ticks = Spec::array({0});
+  for (double t = std::pow(10.0, std::floor(std::log10(se))); t <= deepest && ticks.size() < 12;
+       t *= 10)
+    ticks.push_back(t);
+  return ticks;
+}
+
 // Two variables: each run a dot in the plane coloured by how far its objective falls below
 // the best run's. The scale is symmetric-log with the objective's standard error as its
 // linear part: runs far down the hill would otherwise take the whole colour range and leave
@@ -312,8 +324,9 @@ Spec trace_in_plane(Spec frame_spec, const OptimizeResult& o) {
   const Spec y = {
       {"field", "y"}, {"type", "quantitative"}, {"title", vy}, {"scale", {{"zero", false}}}};
   const double se = o.objective.se && *o.objective.se > 0 ? *o.objective.se : 1.0;
+  const Spec values = trace_values(o, -HUGE_VAL, HUGE_VAL);
   Spec points = {
-      {"data", {{"values", trace_values(o, -HUGE_VAL, HUGE_VAL)}}},
+      {"data", {{"values", values}}},
       {"mark",
        {{"type", "circle"},
         {"size", 70},
@@ -331,6 +344,7 @@ Spec trace_in_plane(Spec frame_spec, const OptimizeResult& o) {
            {{"type", "symlog"}, {"constant", se}, {"scheme", "viridis"}, {"reverse", true}}},
           {"legend",
            {{"format", format_for(unit)},
+            {"values", decade_ticks(values, se)},
             {"orient", "right"},
             {"direction", "vertical"},
             {"gradientLength", 220}}}}},

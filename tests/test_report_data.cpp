@@ -120,7 +120,12 @@ TEST(ReportData, MalformedTraceEntriesAreEachNamed) {
     EXPECT_THAT(error.what(), HasSubstr("optimize.json: trace[1].objective: expected a number"));
   }
   in.optimize_json = R"({"optimum": {"a": 0.5}, "objective": {}, "trace": 3})";
-  EXPECT_THROW(parse_report_data(in), ReportInputError);
+  try {
+    parse_report_data(in);
+    FAIL() << "expected a ReportInputError";
+  } catch (const ReportInputError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("optimize.json: trace: expected a list"));
+  }
 }
 
 TEST(ReportData, ListsEveryProblemWithTheFieldAtFault) {

@@ -394,6 +394,22 @@ TEST_F(EndToEnd, OptimizeWritesItsOptimumAndRefusesBadOptions) {
   EXPECT_LE(j["optimum"]["a"].get<double>(), 0.9);
   for (const char* key : {"value", "se", "ci95_low", "ci95_high"})
     EXPECT_TRUE(j["objective"][key].is_number()) << key;
+  // The trace lists every run once, in order: the start first, the optimum among them.
+  ASSERT_EQ(j["trace"].size(), j["evaluations"].get<std::size_t>());
+  EXPECT_EQ(j["trace"][0]["a"], j["start"]["a"]);
+  bool optimum_run = false;
+  for (const auto& point : j["trace"]) {
+    EXPECT_EQ(point.size(), 2u);
+    optimum_run |= point["a"] == j["optimum"]["a"] && point["objective"] == j["search_value"];
+  }
+  EXPECT_TRUE(optimum_run);
+  // report.html is written in the same set, and `tenure report` rebuilds it from optimize.json.
+  const std::string report = read_text(out / "report.html");
+  EXPECT_THAT(report, HasSubstr("<section id=\"optimum\">"));
+  fs::remove(out / "report.html");
+  const Outcome rebuilt = run_tenure("report " + out.string(), scratch_);
+  ASSERT_EQ(rebuilt.status, 0) << rebuilt.err;
+  EXPECT_EQ(read_text(out / "report.html"), report);
   const std::pair<const char*, const char*> cases[] = {
       {"--over b", "--over: the scenario has no variable 'b' (its variables: a)"},
       {"--over a,a", "--over: a is named twice"},
@@ -410,6 +426,16 @@ TEST_F(EndToEnd, OptimizeWritesItsOptimumAndRefusesBadOptions) {
     EXPECT_THAT(bad.err, HasSubstr(message)) << arguments;
   }
   EXPECT_FALSE(fs::exists(scratch_ / "x"));
+  // A variable named like the trace's objective key could not be told from it.
+  std::string text = read_text(file);
+  for (const auto& [from, to] : {std::pair{"  a: {", "  objective: {"}, {"$a", "$objective"}})
+    text.replace(text.find(from), std::string(from).size(), to);
+  std::ofstream(file) << text;
+  const Outcome clash = run_tenure(
+      "optimize " + file.string() + " --over objective --out " + (scratch_ / "x").string(),
+      scratch_);
+  EXPECT_EQ(clash.status, 64);
+  EXPECT_THAT(clash.err, HasSubstr("a variable named 'objective' cannot be searched"));
 }
 
 // A results folder that cannot be written is found before the simulation, not after it.

@@ -1,8 +1,10 @@
 // The Vega-Lite specifications of report.html: each chart carries exactly the figures it was
 // given, oriented and marked as its title says; the page inlines the libraries and the specs.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "sim/analysis/statistics.hpp"
@@ -144,6 +146,116 @@ TEST(ReportCharts, HeatMapCellsMeetHalfwayBetweenGridPoints) {
   EXPECT_EQ(cells[0].at("mean"), *d.sweep->rows[0].mean);
   EXPECT_THAT(spec.dump(), HasSubstr(R"j({"x":0.55,"y":12.5})j"));  // the optimum's cross
   EXPECT_FALSE(sweep_heatmap_chart(*full().sweep, "npv", "balanced", nullptr));  // one variable
+}
+
+// One variable: a dot per run at (value, objective) in the order run; the flat range shaded,
+// the optimum and the start ruled at their values.
+TEST(ReportCharts, OptimizeTraceAlongOneVariable) {
+  const ReportData d = parse_report_data(read_report_inputs(kFixtures / "optimize-1d"));
+  const OptimizeResult& o = *d.optimize;
+  const Spec spec = *optimize_trace_chart(o, policy_colours(d));
+  const Spec& dots = layer(spec, "point").at("data").at("values");
+  ASSERT_EQ(dots.size(), o.trace.size());
+  for (std::size_t i = 0; i < dots.size(); ++i) {
+    EXPECT_EQ(dots[i].at("run"), i + 1);
+    EXPECT_EQ(dots[i].at("x"), o.trace[i].at[0]);
+    EXPECT_EQ(dots[i].at("objective"), o.trace[i].objective);
+  }
+  const auto [low, high] = o.flat_range.at("a");
+  const Spec& span = layer(spec, "rect").at("data").at("values")[0];
+  EXPECT_EQ(span.at("low"), low);
+  EXPECT_EQ(span.at("high"), high);
+  const std::string text = spec.dump();
+  EXPECT_THAT(text, HasSubstr(Spec({{"x", o.optimum.at("a")}, {"label", "optimum"}}).dump()));
+  EXPECT_THAT(text, HasSubstr(Spec({{"x", o.start.at("a")}, {"what", "start"}}).dump()));
+  EXPECT_EQ(layer(spec, "point").at("encoding").at("x").at("title"), "a");
+  EXPECT_EQ(layer(spec, "point").at("mark").at("color"), policy_colours(d).colour(o.policy));
+}
+
+// Near the optimum: only the runs within the flat range and as far again on either side.
+TEST(ReportCharts, OptimizeZoomKeepsTheRunsAroundTheFlatRange) {
+  const ReportData d = parse_report_data(read_report_inputs(kFixtures / "optimize-1d"));
+  const OptimizeResult& o = *d.optimize;
+  const Spec spec = *optimize_zoom_chart(o, policy_colours(d));
+  const auto [low, high] = o.flat_range.at("a");
+  const double margin = high - low;  // wider than 2% of the runs' span from 0 to 1
+  std::size_t inside = 0;
+  for (const OptimizeTracePoint& p : o.trace)
+    inside += p.at[0] >= low - margin && p.at[0] <= high + margin;
+  const Spec& dots = layer(spec, "point").at("data").at("values");
+  EXPECT_EQ(dots.size(), inside);
+  EXPECT_LT(dots.size(), o.trace.size());
+  for (const Spec& dot : dots) {
+    EXPECT_GE(dot.at("x").get<double>(), low - margin);
+    EXPECT_LE(dot.at("x").get<double>(), high + margin);
+  }
+  EXPECT_EQ(layer(spec, "rect").at("data").at("values")[0].at("low"), low);
+  EXPECT_FALSE(optimize_zoom_chart(
+      *parse_report_data(read_report_inputs(kFixtures / "optimize-2d")).optimize,
+      policy_colours(d)));
+}
+
+// Two variables: a dot per run in the plane coloured by the objective, the first variable
+// across; the optimum a cross, its flat range an outline. None without a trace or past two.
+TEST(ReportCharts, OptimizeTraceInThePlane) {
+  const ReportData d = parse_report_data(read_report_inputs(kFixtures / "optimize-2d"));
+  const OptimizeResult& o = *d.optimize;
+  const Spec spec = *optimize_trace_chart(o, policy_colours(d));
+  const Spec& dots = layer(spec, "circle");
+  ASSERT_EQ(dots.at("data").at("values").size(), o.trace.size());
+  const Spec& last = dots.at("data").at("values").back();
+  EXPECT_EQ(last.at("x"), o.trace.back().at[0]);
+  EXPECT_EQ(last.at("y"), o.trace.back().at[1]);
+  // Coloured by the shortfall from the best run, so the best run is 0.
+  EXPECT_EQ(dots.at("encoding").at("color").at("field"), "below_best");
+  double best = 0.0;
+  for (const OptimizeTracePoint& p : o.trace) best = std::max(best, p.objective);
+  EXPECT_EQ(last.at("below_best"), best - o.trace.back().objective);
+  // Legend ticks: 0, then a power of ten per decade from about one standard error.
+  const Spec& ticks = dots.at("encoding").at("color").at("legend").at("values");
+  ASSERT_GE(ticks.size(), 3u);
+  EXPECT_EQ(ticks[0], 0);
+  EXPECT_EQ(ticks[1], std::pow(10.0, std::floor(std::log10(*o.objective.se))));
+  EXPECT_EQ(ticks[2], 10 * ticks[1].get<double>());
+  EXPECT_EQ(dots.at("encoding").at("x").at("title"), "share");
+  EXPECT_EQ(dots.at("encoding").at("y").at("title"), "platinum_weight");
+  EXPECT_THAT(
+      spec.dump(),
+      HasSubstr(
+          Spec({{"x", o.optimum.at("share")}, {"y", o.optimum.at("platinum_weight")}}).dump()));
+  const Spec& outline = layer(spec, "rect").at("data").at("values")[0];
+  EXPECT_EQ(outline.at("x"), o.flat_range.at("share").first);
+  EXPECT_EQ(outline.at("y2"), o.flat_range.at("platinum_weight").second);
+  OptimizeResult three = o;
+  three.variables.push_back("third");
+  EXPECT_FALSE(optimize_trace_chart(three, policy_colours(d)));
+  EXPECT_FALSE(optimize_trace_chart(*full().optimize, policy_colours(full())));  // no trace
+}
+
+// The optimum's section: the verdict with both intervals, a row per variable, and the chart.
+TEST(ReportCharts, OptimizeSectionGivesTheOptimumItsIntervalsAndFlatRanges) {
+  const std::string html = render_report(read_report_inputs(kFixtures / "optimize-1d"));
+  const auto o = *parse_report_data(read_report_inputs(kFixtures / "optimize-1d")).optimize;
+  const std::size_t at = html.find("<section id=\"optimum\">");
+  ASSERT_NE(at, std::string::npos);
+  const std::string section = html.substr(at, html.find("</section>", at) - at);
+  EXPECT_THAT(section, HasSubstr("<strong>" + page::thousands(*o.objective.value) +
+                                 "</strong> on fresh worlds (95% CI " +
+                                 page::thousands(*o.objective.ci95_low) + " to " +
+                                 page::thousands(*o.objective.ci95_high) + ")"));
+  EXPECT_THAT(section, HasSubstr(page::thousands(*o.start_difference.value) +
+                                 " more than at the start, paired on the same worlds (95% CI"));
+  EXPECT_THAT(section, HasSubstr(fmt::format("Found in {} runs of {} worlds by", *o.evaluations,
+                                             page::thousands(static_cast<double>(*o.worlds)))));
+  EXPECT_THAT(
+      section,
+      HasSubstr(fmt::format(
+          "<th scope=\"row\">a</th><td>{:.4g}</td><td><strong>{:.4g}</strong></td><td>{:.4g} to "
+          "{:.4g}</td>",
+          o.start.at("a"), o.optimum.at("a"), o.flat_range.at("a").first,
+          o.flat_range.at("a").second)));
+  EXPECT_THAT(section, HasSubstr("id=\"chart-1\""));
+  EXPECT_THAT(html, HasSubstr(fmt::format("<dt>seed</dt><dd>{}</dd>", *o.seed)));
 }
 
 TEST(ReportCharts, StressMarksLimitThresholdAndItsInterval) {

@@ -85,6 +85,49 @@ TEST(ReportData, ReadsEveryFileOfTheFullFixture) {
   EXPECT_EQ(d.fit[1].table.size(), 13u);
 }
 
+// optimize.json as `tenure optimize` writes it (fixture optimize-2d: --over share,platinum_weight):
+// the variables in the order given, the trace one entry per run with the optimum among them.
+TEST(ReportData, OptimizeTraceKeepsTheVariablesInTheOrderGiven) {
+  const ReportData d = parse_report_data(read_report_inputs(kFixtures / "optimize-2d"));
+  ASSERT_TRUE(d.optimize);
+  const OptimizeResult& o = *d.optimize;
+  EXPECT_EQ(o.variables, (std::vector<std::string>{"share", "platinum_weight"}));
+  ASSERT_TRUE(o.evaluations);
+  ASSERT_EQ(o.trace.size(), static_cast<std::size_t>(*o.evaluations));
+  EXPECT_EQ(o.trace[0].at,
+            (std::vector<double>{o.start.at("share"), o.start.at("platinum_weight")}));
+  const auto best = std::max_element(o.trace.begin(), o.trace.end(),
+                                     [](auto& a, auto& b) { return a.objective < b.objective; });
+  EXPECT_EQ(best->at,
+            (std::vector<double>{o.optimum.at("share"), o.optimum.at("platinum_weight")}));
+  EXPECT_TRUE(o.seed && o.worlds);
+  // A file written before the trace existed still reads, without one.
+  const ReportData old = parse_report_data(read_report_inputs(kFixtures / "sweep-2d"));
+  EXPECT_TRUE(old.optimize->trace.empty());
+}
+
+TEST(ReportData, MalformedTraceEntriesAreEachNamed) {
+  ReportInputs in;
+  in.optimize_json = R"({"optimum": {"a": 0.5}, "objective": {"value": 1, "se": 1, "ci95_low": 0,
+    "ci95_high": 2}, "start_difference": {"mean": 0, "se": 1, "ci95_low": -2, "ci95_high": 2},
+    "algorithm": "x", "evaluations": 2, "metric": "npv", "objective_kind": "mean", "policy": "p",
+    "trace": [{"a": 0.5, "objective": 1}, {"objective": "high"}]})";
+  try {
+    parse_report_data(in);
+    FAIL() << "expected a ReportInputError";
+  } catch (const ReportInputError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("optimize.json: trace[1]: missing key 'a'"));
+    EXPECT_THAT(error.what(), HasSubstr("optimize.json: trace[1].objective: expected a number"));
+  }
+  in.optimize_json = R"({"optimum": {"a": 0.5}, "objective": {}, "trace": 3})";
+  try {
+    parse_report_data(in);
+    FAIL() << "expected a ReportInputError";
+  } catch (const ReportInputError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("optimize.json: trace: expected a list"));
+  }
+}
+
 TEST(ReportData, ListsEveryProblemWithTheFieldAtFault) {
   ReportInputs in;
   in.folder = "bad";

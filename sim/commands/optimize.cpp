@@ -14,6 +14,7 @@
 #include "sim/engine/resources.hpp"
 #include "sim/engine/variables.hpp"
 #include "sim/output/decision_files.hpp"
+#include "sim/output/report_html.hpp"
 #include "sim/output/result_set.hpp"
 #include "sim/scenario/scenario_yaml.hpp"
 #include "sim/studies/optimize.hpp"
@@ -41,6 +42,11 @@ std::vector<std::size_t> over_variables(const Parameters& p, const std::string& 
                         known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))));
     if (std::find(out.begin(), out.end(), k) != out.end())
       usage(fmt::format("--over: {} is named twice", name));
+    // optimize.json's trace holds {<variable>: value, "objective": value} per run.
+    if (name == "objective")
+      usage(
+          "--over: a variable named 'objective' cannot be searched (optimize.json's trace "
+          "uses that key for the objective); rename the variable");
     out.push_back(k);
     from = comma + 1;
   }
@@ -75,6 +81,14 @@ std::optional<double> max_prob_negative(const std::string& text) {
   if (used == 0 || prefix.size() + used != text.size() || !(x >= 0.0 && x <= 1.0))
     usage(fmt::format("--constraint must be prob_negative<=X with X from 0 to 1; got '{}'", text));
   return x;
+}
+
+// The report's title: the folder's own name, as `tenure report DIR` gives it, so that
+// rebuilding the report from the folder gives the same page.
+std::string folder_name(const std::filesystem::path& out) {
+  std::filesystem::path folder = std::filesystem::absolute(out).lexically_normal();
+  if (!folder.has_filename()) folder = folder.parent_path();  // "results/x/"
+  return folder.filename().string();
 }
 
 OptimizeRequest optimize_request(const Scenario& scenario, const OptimizeArguments& a) {
@@ -119,10 +133,15 @@ int optimize_command(const OptimizeArguments& a, const Cluster& cluster) {
   cluster.on_leader([&] {  // every rank holds the same result; one writes it
     ResultSet set(out);
     set.add("optimize.json", optimize_json(request, context, result));
+    ReportInputs inputs;
+    inputs.folder = folder_name(out);
+    inputs.optimize_json = set.text("optimize.json");
+    set.add("report.html", render_report(inputs));
     set.commit();
     if (a.quiet) return;
     std::cout << optimize_text(request, context, result);
-    std::cout << fmt::format("results written to {}/optimize.json\n", out.string());
+    std::cout << fmt::format(
+        "results written to {}/ (optimize.json; open report.html in a browser)\n", out.string());
   });
   return kSuccess;
 }

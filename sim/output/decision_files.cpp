@@ -155,6 +155,14 @@ std::string optimize_json(const OptimizeRequest& request, const OptimizeContext&
   j["worlds"] = request.worlds;
   j["seed"] = request.seed;
   j["fresh_seed"] = request.seed + 1;
+  // Every run of the search's worlds in order, for the report's chart of the objective over
+  // the variables (added last: the keys above are read by scripts as they are).
+  j["trace"] = nlohmann::ordered_json::array();
+  for (const EvaluatedPoint& point : r.trace) {
+    nlohmann::ordered_json entry = by_variable(context.variables, point.at);
+    entry["objective"] = point.objective;
+    j["trace"].push_back(std::move(entry));
+  }
   return j.dump(2) + "\n";
 }
 

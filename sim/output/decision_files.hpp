@@ -27,7 +27,8 @@ struct OptimizeContext {
 
 // optimize.json: optimum, objective, flat_range, start_difference, algorithm, evaluations,
 // then metric, objective_kind, policy, start, search_value, constraint, feasible,
-// prob_negative, worlds, seed, fresh_seed.
+// prob_negative, worlds, seed, fresh_seed, and trace: each run of the search's worlds in
+// order, {<each variable>: value, "objective": value}.
 std::string optimize_json(const OptimizeRequest& request, const OptimizeContext& context,
                           const Optimum& result);
 std::string optimize_text(const OptimizeRequest& request, const OptimizeContext& context,

@@ -53,6 +53,7 @@ PolicyColours policy_colours(const ReportData& data) {
   for (const PeriodBand& b : data.periods) add(b.policy);
   if (data.sweep)
     for (const SweepRow& r : data.sweep->rows) add(r.policy);
+  if (data.optimize) add(data.optimize->policy);
   for (const SensitivityRow& r : data.sensitivity) add(r.policy);
   if (data.stress) add(data.stress->policy);
   return PolicyColours(std::move(names));

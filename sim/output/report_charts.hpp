@@ -85,6 +85,20 @@ std::optional<Spec> sweep_curve_chart(const SweepData& sweep, const std::string&
 std::optional<Spec> sweep_heatmap_chart(const SweepData& sweep, const std::string& metric,
                                         const std::string& policy, const OptimizeResult* optimize);
 
+// The objective at every point an optimisation ran (its trace), on the search's worlds. One
+// variable: the points along its axis, the flat range shaded and the optimum and the start
+// ruled. Two variables: the points in the plane coloured by how far they fall below the best run,
+// the optimum a cross and its flat range a dashed outline. std::nullopt without a trace or with
+// more than two variables.
+std::optional<Spec> optimize_trace_chart(const OptimizeResult& optimize,
+                                         const PolicyColours& colours);
+
+// One variable: the same runs within the flat range and as far again on either side (at
+// least 2% of the runs' span), where the whole trace's axis is too coarse to show how the
+// objective falls away from the optimum. std::nullopt when fewer than 3 runs fall there.
+std::optional<Spec> optimize_zoom_chart(const OptimizeResult& optimize,
+                                        const PolicyColours& colours);
+
 // The stress curve: the figure against the multiplier, with the limit and the threshold.
 std::optional<Spec> stress_chart(const StressFile& stress);
 

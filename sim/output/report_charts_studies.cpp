@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "sim/output/chart_parts.hpp"
@@ -82,9 +83,10 @@ std::pair<double, double> cell_of(const std::vector<double>& values, double valu
   return {edges[i], edges[i + 1]};
 }
 
-// The optimum of a two-lever optimisation as a cross, and its flat range as a dashed outline.
+// The optimum of a two-lever optimisation as a cross, and its flat range as a dashed outline
+// in `ink` (white over a heat map's colours, dark over a white plane).
 void mark_optimum_cell(Spec& layers, const OptimizeResult& optimize, const std::string& vx,
-                       const std::string& vy) {
+                       const std::string& vy, const std::string& ink) {
   const auto fx = optimize.flat_range.find(vx), fy = optimize.flat_range.find(vy);
   if (fx != optimize.flat_range.end() && fy != optimize.flat_range.end())
     layers.push_back({{"data",
@@ -95,7 +97,7 @@ void mark_optimum_cell(Spec& layers, const OptimizeResult& optimize, const std::
                       {"mark",
                        {{"type", "rect"},
                         {"fillOpacity", 0},
-                        {"stroke", "white"},
+                        {"stroke", ink},
                         {"strokeWidth", 2},
                         {"strokeDash", Spec::array({4, 3})}}},
                       {"encoding",
@@ -111,7 +113,7 @@ void mark_optimum_cell(Spec& layers, const OptimizeResult& optimize, const std::
                         {"shape", "cross"},
                         {"size", 160},
                         {"filled", true},
-                        {"color", "white"},
+                        {"color", ink},
                         {"stroke", kMarker},
                         {"strokeWidth", 1}}},
                       {"encoding",
@@ -224,9 +226,192 @@ std::optional<Spec> sweep_heatmap_chart(const SweepData& sweep, const std::strin
                                           tooltip("mean", "mean " + label.name, label.unit)})}}}};
   Spec layers = Spec::array({heat});
   if (optimize != nullptr && optimize->metric == metric && optimize->policy == policy)
-    mark_optimum_cell(layers, *optimize, vx, vy);
+    mark_optimum_cell(layers, *optimize, vx, vy, "white");
   s["layer"] = layers;
   return s;
+}
+
+namespace {
+
+// A dashed vertical rule at x = `value`: where the search started.
+Spec start_rule(double value) {
+  return {{"data", {{"values", Spec::array({{{"x", value}, {"what", "start"}}})}}},
+          {"mark",
+           {{"type", "rule"},
+            {"color", kNeutral},
+            {"strokeDash", Spec::array({5, 4})},
+            {"strokeWidth", 1.5}}},
+          {"encoding",
+           {{"x", {{"field", "x"}, {"type", "quantitative"}}},
+            {"tooltip", Spec::array({tooltip("what", "", ""), tooltip("x", "value", "number")})}}}};
+}
+
+// The runs of the trace as chart data, those with the first variable within [low, high]:
+// where (x, and y with two variables), the objective, and how far below the best run it is.
+Spec trace_values(const OptimizeResult& o, double low, double high) {
+  double best = -std::numeric_limits<double>::infinity();
+  for (const OptimizeTracePoint& p : o.trace) best = std::max(best, p.objective);
+  const std::size_t n = o.variables.size();
+  Spec values = Spec::array();
+  for (std::size_t i = 0; i < o.trace.size(); ++i) {
+    const OptimizeTracePoint& p = o.trace[i];
+    if (p.at.size() != n || p.at[0] < low || p.at[0] > high) continue;
+    Spec point = {{"run", i + 1}, {"x", p.at[0]}, {"objective", p.objective}};
+    if (n == 2) point["y"] = p.at[1];
+    point["below_best"] = best - p.objective;
+    values.push_back(std::move(point));
+  }
+  return values;
+}
+
+// "mean-es:0.5 of NPV (currency units)"
+std::string objective_axis(const OptimizeResult& o) {
+  return o.objective_kind + " of " + axis_title(metric_label(o.metric));
+}
+
+// One variable: the objective of each run against the variable, with the flat range, the
+// optimum and (when within [low, high]) the start marked.
+Spec trace_along_axis(Spec frame_spec, const OptimizeResult& o, double low, double high,
+                      const std::string& colour) {
+  const std::string& v = o.variables[0];
+  const std::string unit = metric_label(o.metric).unit;
+  Spec points = {
+      {"data", {{"values", trace_values(o, low, high)}}},
+      {"mark",
+       {{"type", "point"}, {"filled", true}, {"size", 45}, {"opacity", 0.75}, {"color", colour}}},
+      {"encoding",
+       {{"x",
+         {{"field", "x"}, {"type", "quantitative"}, {"title", v}, {"scale", {{"zero", false}}}}},
+        {"y", quantitative("objective", objective_axis(o), unit)},
+        {"tooltip", Spec::array({tooltip("run", "run", "count"), tooltip("x", v, "number"),
+                                 tooltip("objective", o.objective_kind, unit),
+                                 tooltip("below_best", "below the best run", unit)})}}}};
+  Spec layers = Spec::array({points});
+  if (const auto start = o.start.find(v);
+      start != o.start.end() && start->second >= low && start->second <= high)
+    layers.insert(layers.begin(), start_rule(start->second));
+  if (const auto flat = o.flat_range.find(v); flat != o.flat_range.end())
+    layers.insert(layers.begin(), shaded_span(flat->second.first, flat->second.second,
+                                              "flat range: within one SE of the best"));
+  if (const auto best = o.optimum.find(v); best != o.optimum.end())
+    layers.push_back(labelled_rule(best->second, "optimum", kMarker));
+  frame_spec["layer"] = layers;
+  return frame_spec;
+}
+
+// Legend ticks for the symmetric-log shortfall scale: 0, then powers of ten from about one
+// standard error up to the deepest run, one per decade (the default ticks crowd at the top).
+Spec decade_ticks(const Spec& values, double se) {
+  double deepest = 0.0;
+  for (const Spec& v : values) deepest = std::max(deepest, v.at("below_best").get<double>());
+  Spec ticks = Spec::array({0});
+  for (double t = std::pow(10.0, std::floor(std::log10(se))); t <= deepest && ticks.size() < 12;
+       t *= 10)
+    ticks.push_back(t);
+  return ticks;
+}
+
+// Two variables: each run a dot in the plane coloured by how far its objective falls below
+// the best run's. The scale is symmetric-log with the objective's standard error as its
+// linear part: runs far down the hill would otherwise take the whole colour range and leave
+// every run near the optimum one colour; this way differences of a standard error or two
+// show, and so do those of millions.
+Spec trace_in_plane(Spec frame_spec, const OptimizeResult& o) {
+  const std::string &vx = o.variables[0], &vy = o.variables[1];
+  const std::string unit = metric_label(o.metric).unit;
+  const Spec x = {
+      {"field", "x"}, {"type", "quantitative"}, {"title", vx}, {"scale", {{"zero", false}}}};
+  const Spec y = {
+      {"field", "y"}, {"type", "quantitative"}, {"title", vy}, {"scale", {{"zero", false}}}};
+  const double se = o.objective.se && *o.objective.se > 0 ? *o.objective.se : 1.0;
+  const Spec values = trace_values(o, -HUGE_VAL, HUGE_VAL);
+  Spec points = {
+      {"data", {{"values", values}}},
+      {"mark",
+       {{"type", "circle"},
+        {"size", 70},
+        {"opacity", 0.9},
+        {"stroke", "#ffffff"},
+        {"strokeWidth", 0.5}}},
+      {"encoding",
+       {{"x", x},
+        {"y", y},
+        {"color",
+         {{"field", "below_best"},
+          {"type", "quantitative"},
+          {"title", "below the best run"},
+          {"scale",
+           {{"type", "symlog"}, {"constant", se}, {"scheme", "viridis"}, {"reverse", true}}},
+          {"legend",
+           {{"format", format_for(unit)},
+            {"values", decade_ticks(values, se)},
+            {"orient", "right"},
+            {"direction", "vertical"},
+            {"gradientLength", 220}}}}},
+        {"tooltip",
+         Spec::array({tooltip("run", "run", "count"), tooltip("x", vx, "number"),
+                      tooltip("y", vy, "number"), tooltip("objective", o.objective_kind, unit),
+                      tooltip("below_best", "below the best run", unit)})}}}};
+  Spec layers = Spec::array({points});
+  const auto sx = o.start.find(vx), sy = o.start.find(vy);
+  if (sx != o.start.end() && sy != o.start.end())
+    layers.push_back({{"data", {{"values", Spec::array({{{"x", sx->second}, {"y", sy->second}}})}}},
+                      {"mark",
+                       {{"type", "point"},
+                        {"shape", "diamond"},
+                        {"size", 140},
+                        {"color", kNeutral},
+                        {"strokeWidth", 2}}},
+                      {"encoding", {{"x", x}, {"y", y}}}});
+  mark_optimum_cell(layers, o, vx, vy, kMarker);
+  frame_spec["layer"] = layers;
+  return frame_spec;
+}
+
+std::string trace_title(const OptimizeResult& o, const std::string& where) {
+  return fmt::format("{} of {} of {} {}", o.objective_kind, metric_label(o.metric).name, o.policy,
+                     where);
+}
+
+}  // namespace
+
+std::optional<Spec> optimize_trace_chart(const OptimizeResult& o, const PolicyColours& colours) {
+  const std::size_t n = o.variables.size();
+  if (o.trace.empty() || n == 0 || n > 2) return std::nullopt;
+  const std::string title = trace_title(o, "at each point the search ran");
+  if (n == 1)
+    return trace_along_axis(
+        frame(title,
+              "Dots: runs on the search's fixed worlds; shaded: the flat range (within one "
+              "standard error of the best); dashed: the start"),
+        o, -HUGE_VAL, HUGE_VAL, colours.colour(o.policy));
+  return trace_in_plane(frame(title,
+                              "Dots coloured by how far the objective falls below the best run "
+                              "(same worlds); cross: the optimum; dashed outline: its flat range; "
+                              "diamond: the start",
+                              360),
+                        o);
+}
+
+std::optional<Spec> optimize_zoom_chart(const OptimizeResult& o, const PolicyColours& colours) {
+  if (o.trace.empty() || o.variables.size() != 1) return std::nullopt;
+  const auto flat = o.flat_range.find(o.variables[0]);
+  if (flat == o.flat_range.end()) return std::nullopt;
+  double span_low = HUGE_VAL, span_high = -HUGE_VAL;
+  for (const OptimizeTracePoint& p : o.trace) {
+    span_low = std::min(span_low, p.at.at(0));
+    span_high = std::max(span_high, p.at.at(0));
+  }
+  // The flat range and as much again on each side (at least 2% of the runs' span), so the
+  // chart shows where the objective starts to fall away.
+  const auto [low, high] = flat->second;
+  const double margin = std::max(high - low, 0.02 * (span_high - span_low));
+  if (trace_values(o, low - margin, high + margin).size() < 3) return std::nullopt;
+  return trace_along_axis(
+      frame(trace_title(o, "near the optimum"),
+            "The runs within the flat range and as far again on either side: the objective's "
+            "shape where the decision is made"),
+      o, low - margin, high + margin, colours.colour(o.policy));
 }
 
 std::optional<Spec> stress_chart(const StressFile& stress) {

@@ -373,6 +373,45 @@ Estimate read_estimate(JsonFields& in, const json& object, const std::string& ke
   return e;
 }
 
+// The keys of `key`'s object in the order the file writes them (the parsed json sorts them):
+// the order of the variables as given to --over, the first along a chart's x axis.
+std::vector<std::string> keys_in_file_order(const std::string& text, const std::string& key) {
+  std::vector<std::string> out;
+  const auto j = nlohmann::ordered_json::parse(text, nullptr, false);
+  if (j.is_object() && j.contains(key) && j[key].is_object())
+    for (const auto& item : j[key].items()) out.push_back(item.key());
+  return out;
+}
+
+// trace: [{<each variable>: value, "objective": value}, ...]; optional, as files written
+// before it existed lack it.
+std::vector<OptimizeTracePoint> read_trace(JsonFields& in, const json& j,
+                                           const std::vector<std::string>& variables) {
+  std::vector<OptimizeTracePoint> out;
+  const json* trace = in.list(j, "trace", "", false);
+  if (trace == nullptr) return out;
+  for (std::size_t i = 0; i < trace->size(); ++i) {
+    const std::string path = JsonFields::index("trace", i);
+    OptimizeTracePoint point;
+    for (const std::string& v : variables)
+      point.at.push_back(in.figure((*trace)[i], v, path).value_or(0.0));
+    const Figure objective = in.figure((*trace)[i], "objective", path);
+    if (!objective) continue;  // undefined there: nothing to draw (a problem if it was missing)
+    point.objective = *objective;
+    out.push_back(std::move(point));
+  }
+  return out;
+}
+
+std::map<std::string, double> by_variable(JsonFields& in, const json& j, const std::string& key,
+                                          bool required) {
+  std::map<std::string, double> out;
+  if (const json* values = in.member(j, key, "", required))
+    for (const auto& [name, value] : values->items())
+      if (const Figure v = in.figure(*values, name, key)) out[name] = *v;
+  return out;
+}
+
 std::optional<OptimizeResult> read_optimize(const std::string& text,
                                             std::vector<Diagnostic>& problems) {
   const std::string file = "optimize.json";
@@ -380,9 +419,9 @@ std::optional<OptimizeResult> read_optimize(const std::string& text,
   if (!j) return std::nullopt;
   JsonFields in(file, problems);
   OptimizeResult out;
-  if (const json* optimum = in.member(*j, "optimum", "", true))
-    for (const auto& [name, value] : optimum->items())
-      if (const Figure v = in.figure(*optimum, name, "optimum")) out.optimum[name] = *v;
+  out.optimum = by_variable(in, *j, "optimum", true);
+  out.start = by_variable(in, *j, "start", false);
+  out.variables = keys_in_file_order(text, "optimum");
   if (const json* flat = in.member(*j, "flat_range", "", false))
     for (const auto& [name, range] : flat->items()) {
       if (range.is_array() && range.size() == 2 && range[0].is_number() && range[1].is_number())
@@ -397,6 +436,18 @@ std::optional<OptimizeResult> read_optimize(const std::string& text,
   out.metric = in.text(*j, "metric", "");
   out.objective_kind = in.text(*j, "objective_kind", "");
   out.policy = in.text(*j, "policy", "");
+  out.constraint = in.text(*j, "constraint", "", false);
+  if (const json* feasible = in.member(*j, "feasible", "", false)) {
+    if (feasible->is_boolean())
+      out.feasible = feasible->get<bool>();
+    else
+      in.problem("feasible", "expected true or false");
+  }
+  out.prob_negative = in.figure(*j, "prob_negative", "", false);
+  out.worlds = in.integer(*j, "worlds", "", false);
+  if (const json* seed = in.member(*j, "seed", "", false); seed && seed->is_number_unsigned())
+    out.seed = seed->get<std::uint64_t>();
+  out.trace = read_trace(in, *j, out.variables);
   return out;
 }
 
@@ -512,10 +563,11 @@ ReportData parse_report_data(const ReportInputs& inputs) {
   if (inputs.sensitivity_csv)
     data.sensitivity = read_sensitivity(*inputs.sensitivity_csv, problems);
   if (inputs.fit_json) data.fit = read_fit(*inputs.fit_json, problems);
-  if (!inputs.summary_json && !inputs.sweep_csv && !inputs.stress_json && !inputs.fit_json)
+  if (!inputs.summary_json && !inputs.sweep_csv && !inputs.optimize_json && !inputs.stress_json &&
+      !inputs.fit_json)
     problems.push_back({inputs.folder, 0, 0,
-                        "no results to report on: expected summary.json, sweep.csv, stress.json "
-                        "or fit.json"});
+                        "no results to report on: expected summary.json, sweep.csv, "
+                        "optimize.json, stress.json or fit.json"});
   if (!problems.empty()) throw ReportInputError(std::move(problems));
   return data;
 }

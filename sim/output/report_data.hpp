@@ -89,12 +89,24 @@ struct Estimate {
   Figure value, se, ci95_low, ci95_high;
 };
 
+// One run of an optimisation's search: the variables' values (in OptimizeResult::variables
+// order) and the objective there, on the search's fixed worlds.
+struct OptimizeTracePoint {
+  std::vector<double> at;
+  double objective = 0.0;
+};
+
 struct OptimizeResult {
-  std::map<std::string, double> optimum;
+  std::vector<std::string> variables;  // in the order optimize.json lists the optimum
+  std::map<std::string, double> optimum, start;
   std::map<std::string, std::pair<double, double>> flat_range;
   Estimate objective, start_difference;
-  std::string algorithm, metric, objective_kind, policy;
-  std::optional<std::int64_t> evaluations;
+  std::string algorithm, metric, objective_kind, policy, constraint;
+  std::optional<std::int64_t> evaluations, worlds;
+  std::optional<std::uint64_t> seed;
+  std::optional<bool> feasible;
+  Figure prob_negative;
+  std::vector<OptimizeTracePoint> trace;  // empty when optimize.json has none (older files)
 };
 
 struct StressCurvePoint {

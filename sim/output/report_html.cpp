@@ -179,11 +179,11 @@ std::string body(const std::vector<page::Section>& sections, std::string& specs)
 
 std::vector<page::Section> sections(const ReportData& data, const PolicyColours& colours) {
   std::vector<page::Section> out;
-  for (auto section :
-       {page::glance_section(data, colours), page::outcomes_section(data, colours),
-        page::comparison_section(data, colours), page::time_section(data, colours),
-        page::sweep_section(data, colours), page::stress_section(data),
-        page::sensitivity_section(data), page::fit_section(data), page::assumptions_section(data)})
+  for (auto section : {page::glance_section(data, colours), page::outcomes_section(data, colours),
+                       page::comparison_section(data, colours), page::time_section(data, colours),
+                       page::sweep_section(data, colours), page::optimize_section(data, colours),
+                       page::stress_section(data), page::sensitivity_section(data),
+                       page::fit_section(data), page::assumptions_section(data)})
     if (section) out.push_back(std::move(*section));
   return out;
 }
@@ -208,10 +208,11 @@ ReportInputs read_report_inputs(const std::filesystem::path& dir) {
   inputs.folder = folder.filename().string();
   for (const auto& [name, slot] : kResultFiles)
     if (std::filesystem::exists(dir / name)) inputs.*slot = read_bounded(dir / name);
-  if (!inputs.summary_json && !inputs.sweep_csv && !inputs.stress_json && !inputs.fit_json)
+  if (!inputs.summary_json && !inputs.sweep_csv && !inputs.optimize_json && !inputs.stress_json &&
+      !inputs.fit_json)
     throw std::runtime_error(fmt::format(
-        "{}: no results to report on: expected summary.json (from run), sweep.csv (from sweep or "
-        "optimize), stress.json (from stress) or fit.json (from fit)",
+        "{}: no results to report on: expected summary.json (from run), sweep.csv (from sweep), "
+        "optimize.json (from optimize), stress.json (from stress) or fit.json (from fit)",
         dir.string()));
   return inputs;
 }

@@ -51,6 +51,7 @@ std::optional<Section> outcomes_section(const ReportData& data, const PolicyColo
 std::optional<Section> comparison_section(const ReportData& data, const PolicyColours& colours);
 std::optional<Section> time_section(const ReportData& data, const PolicyColours& colours);
 std::optional<Section> sweep_section(const ReportData& data, const PolicyColours& colours);
+std::optional<Section> optimize_section(const ReportData& data, const PolicyColours& colours);
 std::optional<Section> stress_section(const ReportData& data);
 std::optional<Section> sensitivity_section(const ReportData& data);
 std::optional<Section> fit_section(const ReportData& data);

@@ -22,29 +22,50 @@ std::string interval(const Figure& low, const Figure& high) {
   return " (95% CI " + thousands(*low) + " to " + thousands(*high) + ")";
 }
 
+// The verdict: the optimum's worth on fresh worlds and its gain over the start, each with its
+// 95% interval; then whether a constraint held and how it was found.
 std::string optimum_summary(const OptimizeResult& o) {
-  std::string at;
-  for (const auto& [name, value] : o.optimum)
-    at += (at.empty() ? "" : ", ") + escape(name) + " = " + lever(value);
-  std::string text = "<p class=\"verdict\">Optimum for <strong>" + escape(o.policy) +
-                     "</strong> (" + escape(o.objective_kind) + " of " +
-                     escape(metric_label(o.metric).name) + "): <strong>" + at + "</strong>";
+  std::string text = "<p class=\"verdict\">Best for <strong>" + escape(o.policy) + "</strong> (" +
+                     escape(o.objective_kind) + " of " + escape(metric_label(o.metric).name) + ")";
   if (o.objective.value)
-    text += ", worth " + thousands(*o.objective.value) +
+    text += ": <strong>" + thousands(*o.objective.value) + "</strong> on fresh worlds" +
             interval(o.objective.ci95_low, o.objective.ci95_high);
   if (o.start_difference.value)
-    text += "; " + thousands(*o.start_difference.value) + " more than the starting point" +
+    text += "; " + thousands(*o.start_difference.value) +
+            " more than at the start, paired on the same worlds" +
             interval(o.start_difference.ci95_low, o.start_difference.ci95_high);
   text += ".";
-  std::string flat;
-  for (const auto& [name, range] : o.flat_range)
-    flat += (flat.empty() ? "" : ", ") + escape(name) + " from " + lever(range.first) + " to " +
-            lever(range.second);
-  if (!flat.empty()) text += " Within noise of it: " + flat + ".";
+  if (!o.constraint.empty() && o.feasible)
+    text += " Constraint " + escape(o.constraint) +
+            (*o.feasible ? ": met" : ": <strong>not met anywhere searched</strong>") +
+            (o.prob_negative ? "; chance of a loss at the optimum " + percent(*o.prob_negative)
+                             : std::string()) +
+            ".";
   if (o.evaluations)
-    text += fmt::format(" Found by {} in {} evaluations.", escape(o.algorithm),
-                        thousands(static_cast<double>(*o.evaluations)));
+    text += fmt::format(
+        " Found in {} runs{} by {}.", thousands(static_cast<double>(*o.evaluations)),
+        o.worlds ? " of " + thousands(static_cast<double>(*o.worlds)) + " worlds" : std::string(),
+        escape(o.algorithm));
   return text + "</p>\n";
+}
+
+// Per variable: where the search started, the optimum, and the flat range around it.
+std::string optimum_table(const OptimizeResult& o) {
+  auto at = [](const std::map<std::string, double>& values, const std::string& name) {
+    const auto found = values.find(name);
+    return found == values.end() ? amount(std::nullopt) : lever(found->second);
+  };
+  std::string out = "<div class=\"table-wrap\"><table class=\"figures\">\n<thead>" +
+                    header_row({"variable", "start", "optimum", "flat range (within one SE)"}) +
+                    "</thead>\n<tbody>\n";
+  for (const std::string& v : o.variables) {
+    const auto flat = o.flat_range.find(v);
+    const std::string range = flat == o.flat_range.end()
+                                  ? amount(std::nullopt)
+                                  : lever(flat->second.first) + " to " + lever(flat->second.second);
+    out += row({escape(v), at(o.start, v), "<strong>" + at(o.optimum, v) + "</strong>", range});
+  }
+  return out + "</tbody></table></div>\n";
 }
 
 std::string stress_summary(const StressFile& s) {
@@ -101,9 +122,14 @@ std::string reproduction(const ReportData& data) {
   const RunRecord* run = s && s->run ? &*s->run : nullptr;
   std::vector<std::pair<std::string, std::string>> items;
   if (run && !run->version.empty()) items.push_back({"program", "tenure " + escape(run->version)});
-  const auto seed = run && run->seed ? run->seed : s ? s->seed : std::nullopt;
+  // Without a run's summary, an optimisation's own seed and worlds (its search's).
+  const OptimizeResult* o = data.optimize ? &*data.optimize : nullptr;
+  const auto seed = run && run->seed ? run->seed : s ? s->seed : o ? o->seed : std::nullopt;
   if (seed) items.push_back({"seed", std::to_string(*seed)});
-  const auto worlds = run && run->worlds ? run->worlds : s ? s->paths : std::nullopt;
+  const auto worlds = run && run->worlds ? run->worlds
+                      : s                ? s->paths
+                      : o                ? o->worlds
+                                         : std::nullopt;
   if (worlds) items.push_back({"worlds", thousands(static_cast<double>(*worlds))});
   if (run && !run->command.empty())
     items.push_back({"command", "<code>" + escape(run->command) + "</code>"});
@@ -131,10 +157,11 @@ std::optional<Section> sweep_section(const ReportData& data, const PolicyColours
   if (!data.sweep) return std::nullopt;
   const SweepData& sweep = *data.sweep;
   const OptimizeResult* optimize = data.optimize ? &*data.optimize : nullptr;
-  Section section("sweep", "Sweep and optimum",
+  Section section("sweep", "Sweep",
                   "The levers varied over a grid, every point on the same worlds, so the curves "
-                  "compare points fairly. The grey span around the optimum is its flat range: "
-                  "points there are within noise of it.");
+                  "compare points fairly. With an optimisation's results beside the sweep, the "
+                  "optimum is marked and the grey span around it is its flat range: points there "
+                  "are within noise of it.");
   std::vector<std::string> metrics, policies;
   for (const SweepRow& r : sweep.rows) {
     chart::add_unique(metrics, r.metric);
@@ -153,8 +180,22 @@ std::optional<Section> sweep_section(const ReportData& data, const PolicyColours
       add(section,
           sweep_heatmap_chart(sweep, optimize ? optimize->metric : "npv", policy, optimize), true);
   }
-  if (optimize) section.html = optimum_summary(*optimize);
   return unless_empty(std::move(section));
+}
+
+std::optional<Section> optimize_section(const ReportData& data, const PolicyColours& colours) {
+  if (!data.optimize) return std::nullopt;
+  const OptimizeResult& o = *data.optimize;
+  Section section("optimum", "Optimum",
+                  "The values of the levers that maximise the objective, searched on one fixed "
+                  "set of worlds and then valued on fresh ones, so the figure is not flattered "
+                  "by the worlds the search saw. Within the flat range of a lever, the objective "
+                  "stays within one standard error of its best: any value there is as good as "
+                  "the data can tell.");
+  section.html = optimum_summary(o) + optimum_table(o);
+  add(section, optimize_trace_chart(o, colours), true);
+  add(section, optimize_zoom_chart(o, colours), true);
+  return section;
 }
 
 std::optional<Section> stress_section(const ReportData& data) {

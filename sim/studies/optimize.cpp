@@ -160,6 +160,7 @@ class Evaluator {
         !request_.max_prob_negative || point.prob_negative <= *request_.max_prob_negative;
     const auto done = static_cast<std::int64_t>(points_.size()) + 1;
     if (progress_) progress_(done, std::max(done, planned_));
+    trace_.push_back({key, point.value});
     return points_.emplace(key, point).first->second;
   }
 
@@ -174,6 +175,7 @@ class Evaluator {
   }
 
   int evaluations() const { return static_cast<int>(points_.size()); }
+  const std::vector<EvaluatedPoint>& trace() const { return trace_; }
 
  private:
   const Parameters& parameters_;
@@ -181,6 +183,7 @@ class Evaluator {
   Progress progress_;
   std::int64_t planned_;
   std::map<std::vector<double>, Point> points_;
+  std::vector<EvaluatedPoint> trace_;  // points_ in the order they were run
 };
 
 struct Bounds {
@@ -295,6 +298,7 @@ Optimum optimize(const Parameters& parameters, const OptimizeRequest& request,
         flat_edge(evaluator, result.optimum, v, b.low[v], best.value - se),
         flat_edge(evaluator, result.optimum, v, b.high[v], best.value - se));
   result.evaluations = evaluator.evaluations();
+  result.trace = evaluator.trace();
   const std::uint64_t fresh = request.seed + 1;
   const std::vector<double> at_optimum = evaluator.samples(result.optimum, fresh);
   const std::vector<double> at_start = evaluator.samples(result.start, fresh);

@@ -51,6 +51,13 @@ struct WorldsEstimate {
   double value = 0.0, se = 0.0, ci95_low = 0.0, ci95_high = 0.0;
 };
 
+// One run of the search's worlds: the variables' values (whole variables rounded) and the
+// objective there.
+struct EvaluatedPoint {
+  std::vector<double> at;
+  double objective = 0.0;
+};
+
 struct Optimum {
   std::vector<double> start, optimum;
   double search_value = 0.0;        // the objective at the optimum on the search's worlds
@@ -63,6 +70,9 @@ struct Optimum {
   std::vector<std::pair<double, double>> flat_range;
   std::string algorithm;
   int evaluations = 0;  // runs on the search's worlds: start grid, search and flat ranges
+  // Those runs in the order they were made (each point once), so a report can show where the
+  // search looked and how the objective varies around the optimum.
+  std::vector<EvaluatedPoint> trace;
 };
 
 Optimum optimize(const Parameters& parameters, const OptimizeRequest& request,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds (tenure report) the report of each results folder under tests/fixtures/report/ (the result files of
-# sweep, optimize, stress, sensitivity and fit, and the newer summary.json fields) in a scratch
-# copy, and checks the reports in headless Chromium.
+# sweep, optimize, stress, sensitivity and fit, and the newer summary.json fields; optimize-1d/ and
+# optimize-2d/ are real optimize.json files with their trace) in a scratch copy, and checks the
+# reports in headless Chromium.
 #   check_fixtures.sh TENURE SOURCE_DIR
 set -euo pipefail
 tenure=$1 source=$2

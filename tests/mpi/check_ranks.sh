@@ -77,10 +77,13 @@ mkdir -p "$work/sweep-single" "$work/sweep-2"
 same_results "$work/sweep-single/results" "$work/sweep-2/results" "sweep on 2 ranks"
 optimize_args=(optimize "$source_dir/scenarios/split-sweep.yaml" --over a --paths 300 --seed 3
                --quiet)
-"$tenure" "${optimize_args[@]}" --out "$work/optimize-single" || fail "optimize on one process failed"
-"$mpirun" -np 2 "$tenure" "${optimize_args[@]}" --threads 1 --out "$work/optimize-2" \
+# Its report is titled with the folder's name: the same one for both.
+mkdir -p "$work/optimize-single" "$work/optimize-2"
+(cd "$work/optimize-single" && "$tenure" "${optimize_args[@]}" --out results) \
+  || fail "optimize on one process failed"
+(cd "$work/optimize-2" && "$mpirun" -np 2 "$tenure" "${optimize_args[@]}" --threads 1 --out results) \
   || fail "optimize on 2 ranks: exit $?"
-same_results "$work/optimize-single" "$work/optimize-2" "optimize on 2 ranks"
+same_results "$work/optimize-single/results" "$work/optimize-2/results" "optimize on 2 ranks"
 
 # A bad scenario: reported once (by rank 0), every rank exits non-zero (each rank's code
 # logged, with the launcher told not to end the job at the first), nothing written.

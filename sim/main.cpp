@@ -202,7 +202,9 @@ int main(int argc, char** argv) {
     return code == 0 ? tenure::kSuccess : tenure::kUsage;
   }
   const std::string command = app.get_subcommands().front()->get_name();
-  return tenure::with_error_reporting([&] {
+  const bool quiet = run.chatter.quiet || stress.chatter.quiet || sweep.chatter.quiet ||
+                     plan.quiet || optimize.quiet;
+  const int code = tenure::with_error_reporting([&] {
     if (command == "run") return tenure::run_command(run, cluster);
     if (command == "stress") return tenure::stress_command(stress, cluster);
     if (command == "sweep") return tenure::sweep_command(sweep, cluster);
@@ -216,4 +218,9 @@ int main(int argc, char** argv) {
     });
     return code;
   });
+  if (cluster.size() > 1 && !quiet && code == tenure::kSuccess)
+    std::fprintf(stderr, "%d MPI ranks; each received %.1f MB in %llu exchanges\n", cluster.size(),
+                 static_cast<double>(cluster.gathered_bytes()) / 1e6,
+                 static_cast<unsigned long long>(cluster.gathers()));
+  return code;
 }

@@ -51,6 +51,10 @@ class Cluster {
 
   // Every rank's `mine`, concatenated in rank order; every rank receives the whole.
   std::vector<double> gather(std::span<const double> mine) const;
+  // What this rank has received from gathers so far, in bytes, and in how many: the
+  // communication a run costs (docs/scaling.md).
+  std::uint64_t gathered_bytes() const { return gathered_bytes_; }
+  std::uint64_t gathers() const { return gathers_; }
   // The sum over the ranks, the same on every rank.
   std::int64_t sum(std::int64_t mine) const;
   std::uint64_t sum(std::uint64_t mine) const;
@@ -92,6 +96,7 @@ class Cluster {
   int rank_ = 0;
   int size_ = 1;
   bool joined_ = false;  // MPI was initialised by this object, and is finalised by it
+  mutable std::uint64_t gathered_bytes_ = 0, gathers_ = 0;  // counts, not state of the run
 };
 
 }  // namespace tenure

@@ -65,6 +65,8 @@ std::vector<double> Cluster::gather(std::span<const double> mine) const {
   std::vector<double> all(static_cast<std::size_t>(offsets.back() + counts.back()));
   MPI_Allgatherv(mine.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
                  MPI_DOUBLE, MPI_COMM_WORLD);
+  gathered_bytes_ += all.size() * sizeof(double);
+  ++gathers_;
   return all;
 }
 

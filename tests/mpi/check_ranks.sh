@@ -99,11 +99,12 @@ grep -q "bad.yaml:[0-9]*:[0-9]*: .*horizon" "$work/bad.log" \
   || fail "bad scenario: no FILE:LINE:COLUMN message naming horizon"
 [ ! -e "$work/bad" ] || fail "bad scenario: a results folder was written"
 
-# Rank 1's memory guard refuses (an address-space limit on it alone) while rank 0's would
-# start: the job ends, with rank 1's reason, before any work.
+# Rank 1's memory guard refuses 20 million worlds (9 GB of per-world figures) under an
+# address-space limit of 2 GB on it alone, whatever rank 0's says: the job ends, with the
+# reason, before any work.
 baseline=$source_dir/scenarios/baseline.yaml
-"$mpirun" -np 1 "$tenure" run "$baseline" --paths 1000000 --out "$work/memory" : \
-  -np 1 bash -c "ulimit -v 1000000; exec '$tenure' run '$baseline' --paths 1000000 --out '$work/memory'" \
+"$mpirun" -np 1 "$tenure" run "$baseline" --paths 20000000 --out "$work/memory" : \
+  -np 1 bash -c "ulimit -v 2000000; exec '$tenure' run '$baseline' --paths 20000000 --out '$work/memory'" \
   > "$work/memory.log" 2>&1
 [ $? -ne 0 ] || fail "memory guard on one rank: the job succeeded"
 grep -q "worlds need about" "$work/memory.log" \

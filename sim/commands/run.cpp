@@ -105,8 +105,9 @@ int run_command(const RunArguments& a, const Cluster& cluster) {
   if (a.seed) scenario.seed = *a.seed;
   const Model model = build_model(scenario);
   // Everything that could stop the run is checked before it starts: memory for every
-  // world's results (with a precision target, for the cap), and the results folder.
-  cluster.on_every_rank([&] { check_memory(model, scenario.paths, a.threads); });  // each holds it all
+  // world's results (with a precision target, for the cap) on every rank, as each holds
+  // them all, and the results folder.
+  cluster.on_every_rank([&] { check_memory(model, scenario.paths, a.threads); });
   const std::filesystem::path out = results_folder(a.out, scenario.name);
   cluster.on_leader([&] { check_output_folder(out); });
 

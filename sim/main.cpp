@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "sim/cluster/cluster.hpp"
@@ -166,7 +167,14 @@ int main(int argc, char** argv) {
   // First, as MPI may take its own arguments out of argv. In an MPI job every rank runs the
   // whole program; only the leader's output is seen, errors included (a failure on another
   // rank reaches the leader as a message).
-  const tenure::Cluster cluster(argc, argv);
+  std::optional<tenure::Cluster> joined;
+  try {
+    joined.emplace(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    return tenure::kUsage;
+  }
+  const tenure::Cluster& cluster = *joined;
   if (!cluster.leader()) {
     (void)std::freopen("/dev/null", "w", stdout);
     (void)std::freopen("/dev/null", "w", stderr);

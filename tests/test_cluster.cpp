@@ -2,6 +2,7 @@
 // (tests/mpi/check_ranks.sh).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 #include "sim/cluster/cluster.hpp"
@@ -47,6 +48,19 @@ TEST(Cluster, AloneOutsideAnMpiLauncher) {
   }),
                std::runtime_error);
   EXPECT_EQ(ran, 1);
+}
+
+// Under mpirun a build without MPI would run the whole job once per rank: refused. (The MPI
+// build joins the job instead, which tests/mpi/check_ranks.sh tests.)
+TEST(Cluster, ABuildWithoutMpiRefusesToBeSeveralRanks) {
+  if (Cluster::built_with_mpi()) GTEST_SKIP() << "this build joins MPI jobs";
+  ::setenv("OMPI_COMM_WORLD_SIZE", "3", 1);
+  int argc = 1;
+  char name[] = "tenure";
+  char* args[] = {name, nullptr};
+  char** argv = args;
+  EXPECT_THROW(Cluster(argc, argv), std::runtime_error);
+  ::unsetenv("OMPI_COMM_WORLD_SIZE");
 }
 
 }  // namespace

@@ -403,6 +403,14 @@ TEST_F(EndToEnd, OptimizeWritesItsOptimumAndRefusesBadOptions) {
     optimum_run |= point["a"] == j["optimum"]["a"] && point["objective"] == j["search_value"];
   }
   EXPECT_TRUE(optimum_run);
+  // The run record's command, given to a shell, reproduces the optimisation byte for byte.
+  const std::string command = j["run"]["command"];
+  ASSERT_EQ(command.rfind("tenure optimize ", 0), 0u) << command;
+  EXPECT_THAT(command, HasSubstr("--constraint 'prob_negative<=0.5'"));
+  const Outcome again =
+      run_tenure(command.substr(7) + " -q --out " + (scratch_ / "again").string(), scratch_);
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(read_text(scratch_ / "again" / "optimize.json"), read_text(out / "optimize.json"));
   // report.html is written in the same set, and `tenure report` rebuilds it from optimize.json.
   const std::string report = read_text(out / "report.html");
   EXPECT_THAT(report, HasSubstr("<section id=\"optimum\">"));

@@ -163,6 +163,20 @@ TEST(ReportData, BadNumbersInCsvArePositioned) {
   }
 }
 
+// A stress search's own run record gives its report the version and reproducing command.
+TEST(ReportData, AStudysRunRecordIsRead) {
+  ReportInputs in;
+  in.stress_json = R"({"vary": "churn", "metric": "npv", "policy": "p", "limit": 0,
+    "threshold": null, "ci95_low": null, "ci95_high": null, "found": false,
+    "run": {"version": "9.9", "command": "tenure stress s.yaml --vary churn", "seed": 4,
+            "worlds": 300}})";
+  const ReportData data = parse_report_data(in);
+  ASSERT_TRUE(data.stress && data.stress->run);
+  EXPECT_EQ(data.stress->run->version, "9.9");
+  EXPECT_EQ(data.stress->run->command, "tenure stress s.yaml --vary churn");
+  EXPECT_EQ(data.stress->run->worlds, 300);
+}
+
 TEST(ReportData, NothingToReportOnIsAnError) {
   ReportInputs in;
   in.folder = "empty";

@@ -110,6 +110,16 @@ OptimizeRequest optimize_request(const Scenario& scenario, const OptimizeArgumen
   return request;
 }
 
+// The command line that reproduces an optimisation: every choice spelt out.
+std::string reproducing_command(const OptimizeArguments& a, const OptimizeRequest& request) {
+  std::string command =
+      fmt::format("tenure optimize {}{} --over {} --objective {} --metric {}", a.file,
+                  settings_arguments(a.set), a.over, a.objective, a.metric);
+  if (!a.constraint.empty()) command += " --constraint '" + a.constraint + "'";  // < for a shell
+  if (!a.policy.empty()) command += " --policy " + a.policy;
+  return command + fmt::format(" --seed {} --paths {}", request.seed, request.worlds);
+}
+
 }  // namespace
 
 int optimize_command(const OptimizeArguments& a, const Cluster& cluster) {
@@ -127,7 +137,8 @@ int optimize_command(const OptimizeArguments& a, const Cluster& cluster) {
     ProgressDisplay display(a.quiet, "runs");
     result = optimize(scenario, request, display.callback());
   }
-  OptimizeContext context{{}, scenario.policies[request.policy].name, a.constraint};
+  OptimizeContext context{
+      {}, scenario.policies[request.policy].name, a.constraint, reproducing_command(a, request)};
   for (const std::size_t v : request.variables)
     context.variables.push_back(scenario.variables[v].name);
   cluster.on_leader([&] {  // every rank holds the same result; one writes it

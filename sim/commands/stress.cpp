@@ -59,6 +59,15 @@ std::pair<double, double> parse_range(const std::string& text) {
                     text));
 }
 
+// The command line that reproduces a stress search: every choice spelt out.
+std::string reproducing_command(const StressArguments& a, const StressRequest& request) {
+  std::string command = fmt::format("tenure stress {}{} --vary {} --metric {} --limit {}", a.file,
+                                    settings_arguments(a.set), a.vary, a.metric, a.limit);
+  if (!a.policy.empty()) command += " --policy " + a.policy;
+  return command +
+         fmt::format(" --range {} --seed {} --paths {}", a.range, request.seed, request.worlds);
+}
+
 }  // namespace
 
 int stress_command(const StressArguments& a, const Cluster& cluster) {
@@ -84,7 +93,7 @@ int stress_command(const StressArguments& a, const Cluster& cluster) {
   const std::string policy = model.policies[request.figure.policy].name;
   cluster.on_leader([&] {  // every rank holds the same result; one writes it
     ResultSet set(out);
-    set.add("stress.json", stress_json(request, policy, result));
+    set.add("stress.json", stress_json(request, policy, result, reproducing_command(a, request)));
     set.add("stress.csv", stress_csv(result));
     ReportInputs inputs;
     inputs.folder = out.string();

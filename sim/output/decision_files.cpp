@@ -10,6 +10,7 @@
 
 #include "sim/analysis/statistics.hpp"
 #include "sim/output/formatting.hpp"
+#include "sim/output/result_files.hpp"
 
 namespace tenure {
 
@@ -163,6 +164,7 @@ std::string optimize_json(const OptimizeRequest& request, const OptimizeContext&
     entry["objective"] = point.objective;
     j["trace"].push_back(std::move(entry));
   }
+  j["run"] = run_record_json(context.command, request.seed, request.worlds);
   return j.dump(2) + "\n";
 }
 

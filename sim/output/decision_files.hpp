@@ -23,6 +23,7 @@ struct OptimizeContext {
   std::vector<std::string> variables;  // the names of the request's variables
   std::string policy;
   std::string constraint;  // "prob_negative<=0.05", or ""
+  std::string command;     // the command line that reproduces it
 };
 
 // optimize.json: optimum, objective, flat_range, start_difference, algorithm, evaluations,

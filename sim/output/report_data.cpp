@@ -210,6 +210,19 @@ PairedDifference read_comparison(JsonFields& in, const json& c, const std::strin
   return d;
 }
 
+// The "run" object of summary.json, stress.json and optimize.json: the program's version,
+// the command that reproduces the results, their seed and worlds. Optional (older files).
+std::optional<RunRecord> read_run_record(JsonFields& in, const json& j) {
+  const json* run = in.member(j, "run", "", false);
+  if (run == nullptr) return std::nullopt;
+  RunRecord r;
+  r.version = in.text(*run, "version", "run");
+  r.command = in.text(*run, "command", "run");
+  if (auto seed = in.integer(*run, "seed", "run")) r.seed = static_cast<std::uint64_t>(*seed);
+  r.worlds = in.integer(*run, "worlds", "run");
+  return r;
+}
+
 void read_summary_lists(JsonFields& in, const json& j, SummaryData& s) {
   if (const json* policies = in.list(j, "policies", "", true))
     for (std::size_t i = 0; i < policies->size(); ++i)
@@ -225,14 +238,7 @@ void read_summary_lists(JsonFields& in, const json& j, SummaryData& s) {
       s.assumptions.push_back(
           {in.text(a, "group", path), in.text(a, "item", path), in.text(a, "value", path)});
     }
-  if (const json* run = in.member(j, "run", "", false)) {
-    RunRecord r;
-    r.version = in.text(*run, "version", "run");
-    r.command = in.text(*run, "command", "run");
-    if (auto seed = in.integer(*run, "seed", "run")) r.seed = static_cast<std::uint64_t>(*seed);
-    r.worlds = in.integer(*run, "worlds", "run");
-    s.run = r;
-  }
+  s.run = read_run_record(in, j);
 }
 
 std::optional<SummaryData> read_summary(const std::string& text,
@@ -448,6 +454,7 @@ std::optional<OptimizeResult> read_optimize(const std::string& text,
   if (const json* seed = in.member(*j, "seed", "", false); seed && seed->is_number_unsigned())
     out.seed = seed->get<std::uint64_t>();
   out.trace = read_trace(in, *j, out.variables);
+  out.run = read_run_record(in, *j);
   return out;
 }
 
@@ -470,6 +477,7 @@ std::optional<StressFile> read_stress(const std::string& text, std::vector<Diagn
     else
       in.problem("found", "expected true or false");
   }
+  out.run = read_run_record(in, *j);
   return out;
 }
 

@@ -107,6 +107,7 @@ struct OptimizeResult {
   std::optional<bool> feasible;
   Figure prob_negative;
   std::vector<OptimizeTracePoint> trace;  // empty when optimize.json has none (older files)
+  std::optional<RunRecord> run;           // version and reproducing command (newer files)
 };
 
 struct StressCurvePoint {
@@ -119,6 +120,7 @@ struct StressFile {
   Figure limit, threshold, ci95_low, ci95_high;
   bool found = false;
   std::vector<StressCurvePoint> curve;  // from stress.csv, if present
+  std::optional<RunRecord> run;         // version and reproducing command (newer files)
 };
 
 struct SensitivityRow {

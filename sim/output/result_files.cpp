@@ -62,12 +62,7 @@ nlohmann::ordered_json to_json(const Histogram& h) {
 
 nlohmann::ordered_json run_json(const Scenario& scenario, const RunResults& r,
                                 const RunContext& context) {
-  nlohmann::ordered_json run;
-  run["version"] = TENURE_VERSION;
-  run["command"] = context.command;
-  run["seed"] = scenario.seed;
-  run["worlds"] = r.paths();
-  return run;
+  return run_record_json(context.command, scenario.seed, r.paths());
 }
 
 nlohmann::ordered_json heterogeneity_json(const Scenario& scenario, const RunContext& context) {
@@ -240,6 +235,16 @@ ResultSet run_result_set(const std::filesystem::path& folder, const Scenario& sc
   if (context.sensitivity) inputs.sensitivity_csv = set.text("sensitivity.csv");
   set.add("report.html", render_report(inputs));
   return set;
+}
+
+nlohmann::ordered_json run_record_json(const std::string& command, std::uint64_t seed,
+                                       std::int64_t worlds) {
+  nlohmann::ordered_json run;
+  run["version"] = TENURE_VERSION;
+  run["command"] = command;
+  run["seed"] = seed;
+  run["worlds"] = worlds;
+  return run;
 }
 
 }  // namespace tenure

@@ -3,6 +3,8 @@
 // round-trip numbers.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -32,6 +34,11 @@ struct RunContext {
   std::vector<TierClasses> churn_classes = {};  // with heterogeneity, per tier
   const Sensitivity* sensitivity = nullptr;     // with uncertain inputs
 };
+
+// The "run" object of summary.json and of the studies' files: the program's version, the
+// command that reproduces the results, their seed and number of worlds.
+nlohmann::ordered_json run_record_json(const std::string& command, std::uint64_t seed,
+                                       std::int64_t worlds);
 
 std::string summary_json(const Scenario& scenario, const RunResults& results,
                          const RunSummary& summary, const RunContext& record);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sim/output/formatting.hpp"
+#include "sim/output/result_files.hpp"
 
 namespace tenure {
 
@@ -67,7 +68,7 @@ std::string sensitivity_text(const Sensitivity& s, std::size_t most) {
 }
 
 std::string stress_json(const StressRequest& request, const std::string& policy,
-                        const StressResult& result) {
+                        const StressResult& result, const std::string& command) {
   nlohmann::ordered_json j;
   j["vary"] = request.vary;
   j["metric"] = request.figure.metric + "." + request.figure.statistic;
@@ -83,6 +84,7 @@ std::string stress_json(const StressRequest& request, const std::string& policy,
   j["range"] = {request.low, request.high};
   j["worlds"] = request.worlds;
   j["seed"] = request.seed;
+  j["run"] = run_record_json(command, request.seed, request.worlds);
   return j.dump(2) + "\n";
 }
 

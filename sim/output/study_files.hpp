@@ -20,8 +20,9 @@ std::string sensitivity_text(const Sensitivity& sensitivity, std::size_t most = 
 
 // stress.json: vary, metric, policy, limit, threshold, ci95_low, ci95_high, found, and the
 // range and worlds; stress.csv: multiplier,value,se of every multiplier tried.
+// `command`: the command line that reproduces it.
 std::string stress_json(const StressRequest& request, const std::string& policy,
-                        const StressResult& result);
+                        const StressResult& result, const std::string& command);
 std::string stress_csv(const StressResult& result);
 // "prob_negative of npv reaches 0.5 when costs is multiplied by 1.25 (+25%; 95% CI ...)".
 std::string stress_text(const StressRequest& request, const std::string& policy,

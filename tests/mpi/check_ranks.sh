@@ -47,43 +47,29 @@ for ranks in 1 2 3; do
   done
 done
 
+# Runs `tenure ARGS...` as one process and on 2 ranks, each from a folder of its own into
+# `results` (a study's report is titled with its folder as given), and compares every file.
+same_on_two_ranks() {  # LABEL ARGS...
+  local label=$1
+  shift
+  mkdir -p "$work/$label-single" "$work/$label-2"
+  (cd "$work/$label-single" && "$tenure" "$@" --out results) || fail "$label on one process failed"
+  (cd "$work/$label-2" && "$mpirun" -np 2 "$tenure" "$@" --threads 1 --out results) \
+    || fail "$label on 2 ranks: exit $?"
+  same_results "$work/$label-single/results" "$work/$label-2/results" "$label on 2 ranks"
+}
+
 # Beyond the first 10,000 worlds only the sums of the series are kept, folded in blocks of
-# 1,024 worlds: one whole block and a partial one, shared over 2 ranks.
-big_args=(run "$source_dir/scenarios/baseline.yaml" --paths 11300 --seed 2 --quiet)
-"$tenure" "${big_args[@]}" --out "$work/single-big/results" || fail "one process, big run, failed"
-"$mpirun" -np 2 "$tenure" "${big_args[@]}" --threads 1 --out "$work/run-big/results" \
-  || fail "big run on 2 ranks: exit $?"
-same_results "$work/single-big/results" "$work/run-big/results" "11,300 worlds on 2 ranks"
-
+# 1,024 worlds: one whole block and a partial one.
+same_on_two_ranks big run "$source_dir/scenarios/baseline.yaml" --paths 11300 --seed 2 --quiet
 # A reverse stress test searches over multipliers; every rank must take the same steps.
-stress_args=(stress "$scenario" --vary churn --metric prob_negative --limit 0.2 --paths 120
-             --seed 5 --quiet)
-# Its report is titled with the folder as given: the same relative one for both.
-mkdir -p "$work/stress-single" "$work/stress-2"
-(cd "$work/stress-single" && "$tenure" "${stress_args[@]}" --out results) \
-  || fail "stress on one process failed"
-(cd "$work/stress-2" && "$mpirun" -np 2 "$tenure" "${stress_args[@]}" --threads 1 --out results) \
-  || fail "stress on 2 ranks: exit $?"
-same_results "$work/stress-single/results" "$work/stress-2/results" "stress on 2 ranks"
-
+same_on_two_ranks stress stress "$scenario" --vary churn --metric prob_negative --limit 0.2 \
+  --paths 120 --seed 5 --quiet
 # A sweep and an optimisation: every point on the same worlds, each shared over the ranks.
-sweep_args=(sweep "$source_dir/scenarios/split-sweep.yaml" --set a=0.3:0.9:4 --paths 300 --seed 3
-            --quiet)
-mkdir -p "$work/sweep-single" "$work/sweep-2"
-(cd "$work/sweep-single" && "$tenure" "${sweep_args[@]}" --out results) \
-  || fail "sweep on one process failed"
-(cd "$work/sweep-2" && "$mpirun" -np 2 "$tenure" "${sweep_args[@]}" --threads 1 --out results) \
-  || fail "sweep on 2 ranks: exit $?"
-same_results "$work/sweep-single/results" "$work/sweep-2/results" "sweep on 2 ranks"
-optimize_args=(optimize "$source_dir/scenarios/split-sweep.yaml" --over a --paths 300 --seed 3
-               --quiet)
-# Its report is titled with the folder's name: the same one for both.
-mkdir -p "$work/optimize-single" "$work/optimize-2"
-(cd "$work/optimize-single" && "$tenure" "${optimize_args[@]}" --out results) \
-  || fail "optimize on one process failed"
-(cd "$work/optimize-2" && "$mpirun" -np 2 "$tenure" "${optimize_args[@]}" --threads 1 --out results) \
-  || fail "optimize on 2 ranks: exit $?"
-same_results "$work/optimize-single/results" "$work/optimize-2/results" "optimize on 2 ranks"
+same_on_two_ranks sweep sweep "$source_dir/scenarios/split-sweep.yaml" --set a=0.3:0.9:4 \
+  --paths 300 --seed 3 --quiet
+same_on_two_ranks optimize optimize "$source_dir/scenarios/split-sweep.yaml" --over a \
+  --paths 300 --seed 3 --quiet
 
 # A bad scenario: reported once (by rank 0), every rank exits non-zero (each rank's code
 # logged, with the launcher told not to end the job at the first), nothing written.
@@ -129,7 +115,7 @@ if [ -n "$victim" ]; then kill -9 "$victim"; else fail "killed rank: rank 1 neve
 wait "$launcher"
 [ $? -ne 0 ] || fail "killed rank: the job succeeded"
 [ ! -e "$work/killed" ] || fail "killed rank: a results folder was written"
-[ -z "$(ls -A "$work" | grep -v -E '^(single|run-|stress-|sweep-|optimize-|bad\.|memory\.log|killed\.log)')" ] \
+[ -z "$(ls -A "$work" | grep -v -E '^(single|run-|big-|stress-|sweep-|optimize-|bad\.|memory\.log|killed\.log)')" ] \
   || fail "temporary files left: $(ls -A "$work")"
 
 [ $failures -eq 0 ] && echo "ok: MPI runs identical to one process; failures end the job"

@@ -28,6 +28,16 @@ CLI::Option* add_set(CLI::App* command, std::vector<std::string>& set, const std
   return command->add_option("--set", set, what)->allow_extra_args(false);
 }
 
+void add_threads(CLI::App* command, int& threads) {
+  command->add_option("--threads", threads, "Worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
+}
+
+void add_seed(CLI::App* command, std::optional<std::uint64_t>& seed, const std::string& help) {
+  command->add_option("--seed", seed, help)
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+}
+
 void add_chatter(CLI::App* command, tenure::Chatter& chatter) {
   command->add_flag("--quiet,-q", chatter.quiet,
                     "Print nothing but errors (no progress, no tables)");
@@ -39,10 +49,8 @@ void add_run(CLI::App& app, tenure::RunArguments& a) {
   run->add_option("file", a.file, "Scenario YAML file")->required();
   run->add_option("--paths", a.paths, "Number of simulated worlds (overrides the file's paths)")
       ->check(whole_number(1, 100'000'000));
-  run->add_option("--seed", a.seed, "Random seed (overrides the file's seed)")
-      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
-  run->add_option("--threads", a.threads, "Worker threads (default: all cores)")
-      ->check(whole_number(1, 1024));
+  add_seed(run, a.seed, "Random seed (overrides the file's seed)");
+  add_threads(run, a.threads);
   run->add_option("--out", a.out, "Results folder (default: results/<scenario name>)");
   run->add_flag("--worlds", a.worlds,
                 "Also write worlds.csv: every world and policy, its drawn inputs and its metrics");
@@ -89,10 +97,8 @@ void add_stress(CLI::App& app, tenure::StressArguments& a) {
   stress->add_option("--range", a.range, "Multipliers searched, LOW:HIGH (default 0.5:2)");
   stress->add_option("--paths", a.paths, "Worlds per multiplier (default: the file's paths)")
       ->check(whole_number(1, 100'000'000));
-  stress->add_option("--seed", a.seed, "Random seed (overrides the file's seed)")
-      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
-  stress->add_option("--threads", a.threads, "Worker threads (default: all cores)")
-      ->check(whole_number(1, 1024));
+  add_seed(stress, a.seed, "Random seed (overrides the file's seed)");
+  add_threads(stress, a.threads);
   stress->add_option("--out", a.out, "Results folder (default: results/<scenario name>-stress)");
   add_set(stress, a.set, "Set a variable of the scenario: NAME=VALUE (repeat for several)");
   add_chatter(stress, a.chatter);
@@ -109,10 +115,8 @@ void add_sweep(CLI::App& app, tenure::SweepArguments& a) {
       ->required();
   sweep->add_option("--paths", a.paths, "Worlds per point (default: the file's paths)")
       ->check(whole_number(1, 100'000'000));
-  sweep->add_option("--seed", a.seed, "Random seed (overrides the file's seed)")
-      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
-  sweep->add_option("--threads", a.threads, "Worker threads (default: all cores)")
-      ->check(whole_number(1, 1024));
+  add_seed(sweep, a.seed, "Random seed (overrides the file's seed)");
+  add_threads(sweep, a.threads);
   sweep->add_option("--out", a.out, "Results folder (default: results/<scenario name>-sweep)");
   sweep->add_flag("--quiet,-q", a.chatter.quiet,
                   "Print nothing but errors (no progress, no tables)");
@@ -132,10 +136,8 @@ void add_plan(CLI::App& app, tenure::PlanArguments& a) {
   add_set(plan, a.set, "Set a variable of the scenario: NAME=VALUE (repeat for several)");
   plan->add_option("--pilot", a.pilot, "Worlds of the pilot (default 1000)")
       ->check(whole_number(2, 100'000'000));
-  plan->add_option("--seed", a.seed, "Random seed (overrides the file's seed)")
-      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
-  plan->add_option("--threads", a.threads, "Worker threads (default: all cores)")
-      ->check(whole_number(1, 1024));
+  add_seed(plan, a.seed, "Random seed (overrides the file's seed)");
+  add_threads(plan, a.threads);
   plan->add_flag("--quiet,-q", a.quiet, "No progress");
 }
 
@@ -155,8 +157,7 @@ void add_optimize(CLI::App& app, tenure::OptimizeArguments& a) {
       ->check(whole_number(1, 100'000'000));
   o->add_option("--seed", a.seed, "Random seed of the search's worlds (the fresh ones: seed + 1)")
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max() - 1));
-  o->add_option("--threads", a.threads, "Worker threads (default: all cores)")
-      ->check(whole_number(1, 1024));
+  add_threads(o, a.threads);
   o->add_option("--out", a.out, "Results folder (default: results/<scenario name>-optimize)");
   o->add_flag("--quiet,-q", a.quiet, "Print nothing but errors");
 }

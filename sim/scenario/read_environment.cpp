@@ -28,11 +28,7 @@ std::vector<Shock> read_shocks(Problems& problems, MapReader& top, std::optional
         (horizon && from) ? static_cast<std::uint64_t>(*horizon - shock.from_period + 1) : 1;
     shock.periods =
         static_cast<int>(r.optional_integer("periods", between(1, kMaxHorizon), to_end));
-    shock.budget = r.optional_number("budget", kMultiplier, 1.0);
-    shock.churn = r.optional_number("churn", kMultiplier, 1.0);
-    shock.acquisition = r.optional_number("acquisition", kMultiplier, 1.0);
-    shock.margin = r.optional_number("margin", kMultiplier, 1.0);
-    shock.costs = r.optional_number("costs", kMultiplier, 1.0);
+    read_multiplier_keys(r, shock);
     r.finish();
     shocks.push_back(std::move(shock));
   }

@@ -185,11 +185,7 @@ namespace {
 Multipliers read_multipliers(Problems& problems, const Item& item) {
   MapReader r(problems, item, keys_of("regimes.states"));
   Multipliers m;
-  m.budget = r.optional_number("budget", kMultiplier, 1.0);
-  m.churn = r.optional_number("churn", kMultiplier, 1.0);
-  m.acquisition = r.optional_number("acquisition", kMultiplier, 1.0);
-  m.margin = r.optional_number("margin", kMultiplier, 1.0);
-  m.costs = r.optional_number("costs", kMultiplier, 1.0);
+  read_multiplier_keys(r, m);
   r.finish();
   return m;
 }

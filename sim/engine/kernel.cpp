@@ -24,6 +24,8 @@ void Workspace::fit(const Model& model) {
   class_draw.resize(model.classes);
   state.counts.resize(static_cast<std::size_t>(model.segments) * model.tenure_cells);
   state.next.resize(state.counts.size());
+  state.tier_customers.resize(model.tiers);
+  state.tier_next.resize(model.tiers);
   std::size_t most_moves = 0;
   for (const auto& moves : model.move_probability) most_moves = std::max(most_moves, moves.size());
   move_draw.resize(most_moves);
@@ -89,11 +91,8 @@ std::size_t cell_index(const Model& m, int segment, int tau) {
   return static_cast<std::size_t>(segment) * m.tenure_cells + tau;
 }
 
-std::int64_t customers_in_tier(const Model& m, const PathState& state, int tier) {
-  const std::int64_t* first = &state.counts[cell_index(m, tier * m.classes, 0)];
-  std::int64_t n = 0;
-  for (int i = 0; i < m.classes * m.tenure_cells; ++i) n += first[i];
-  return n;
+std::int64_t customers_in_tier(const PathState& state, int tier) {
+  return state.tier_customers[tier];
 }
 
 // Money spent on a policy line this period. `budget` already carries the budget shock;
@@ -120,6 +119,7 @@ double weight_of(const std::vector<double>& weights, int tier) {
 void place(const Model& m, Workspace& w, RandomStream& rng, int tier, std::int64_t n, int tau,
            const std::vector<double>& share) {
   if (n == 0) return;
+  w.state.tier_customers[tier] += n;
   if (m.classes == 1) {
     w.state.counts[cell_index(m, tier, tau)] += n;
     return;
@@ -140,10 +140,15 @@ void start_path(const Model& m, const World& world, Workspace& w) {
   w.result.payback = 0.0;
   // Every value back to its start; the cells keep their storage.
   std::vector<std::int64_t> counts = std::move(state.counts), next = std::move(state.next);
+  std::vector<std::int64_t> tiers = std::move(state.tier_customers);
+  std::vector<std::int64_t> tier_next = std::move(state.tier_next);
   state = PathState{};
   state.counts = std::move(counts);
   state.next = std::move(next);
+  state.tier_customers = std::move(tiers);
+  state.tier_next = std::move(tier_next);
   std::fill(state.counts.begin(), state.counts.end(), 0);
+  std::fill(state.tier_customers.begin(), state.tier_customers.end(), 0);
   for (int tier = 0; tier < m.tiers; ++tier)
     for (const Model::InitialCohort& cohort : m.initial[tier]) {
       const bool pooled = m.last_cell_pooled && cohort.cell == m.tenure_cells - 1;
@@ -177,7 +182,7 @@ void set_budget(Period& p) {
     f.budget_multiplier *= rule.cut->multiplier;
   f.budget = f.budget_multiplier * base;
   for (int tier = 0; tier < p.m.tiers; ++tier) {
-    p.w.tier_active[tier] = customers_in_tier(p.m, p.w.state, tier);
+    p.w.tier_active[tier] = customers_in_tier(p.w.state, tier);
     f.existing += p.w.tier_active[tier];
   }
   f.acquisition_spend = line_spend(p.split.acquisition, f.budget, f.budget_multiplier, 0);
@@ -295,14 +300,17 @@ void earn_margins(Period& p) {
   const Model& m = p.m;
   Workspace& w = p.w;
   for (int tier = 0; tier < m.tiers; ++tier) {
-    const std::vector<double>& growth = m.margin_growth_by_cell[tier];
-    double margin_units = 0.0;  // customers weighted by their margin growth
-    std::int64_t n = 0;
-    for (int c = 0; c < m.classes; ++c) {
-      const std::int64_t* row = &w.state.counts[p.cell(tier * m.classes + c, 0)];
-      for (int tau = 0; tau < m.tenure_cells; ++tau) {
-        n += row[tau];
-        margin_units += static_cast<double>(row[tau]) * growth[tau];
+    const std::int64_t n = customers_in_tier(w.state, tier);
+    // Customers weighted by their margin growth; without growth, the customers (exactly:
+    // every partial sum is an integer below 2^53).
+    double margin_units = static_cast<double>(n);
+    if (m.margin_grows[tier]) {
+      const std::vector<double>& growth = m.margin_growth_by_cell[tier];
+      margin_units = 0.0;
+      for (int c = 0; c < m.classes; ++c) {
+        const std::int64_t* row = &w.state.counts[p.cell(tier * m.classes + c, 0)];
+        for (int tau = 0; tau < m.tenure_cells; ++tau)
+          margin_units += static_cast<double>(row[tau]) * growth[tau];
       }
     }
     w.tier_active[tier] = n;
@@ -362,6 +370,7 @@ std::int64_t fail_in_cell(Period& p, int segment, int tau, std::int64_t offers_l
   const std::int64_t defected = binomial(defect_rng, failures - resolved, service.defection[tier]);
   w.draws += 2;
   w.state.counts[cell] -= defected;
+  w.state.tier_customers[tier] -= defected;
   w.flows.unhappy_defectors += defected;
   w.flows.concessions += static_cast<double>(offered) * service.concession;
   record(p, metric("failures"), static_cast<double>(failures));
@@ -420,16 +429,20 @@ void churn_segment(Period& p, int segment, std::span<const double> moves,
       // Migration continues the cell's churn stream: one Philox block usually serves both.
       stay = prepared.draw(rng, stay, {w.move_draw.data(), moves.size()});
       w.draws += moves.size();
-      for (std::size_t j = 0; j < moves.size(); ++j)
+      for (std::size_t j = 0; j < moves.size(); ++j) {
         w.state.next[p.cell(m.move_to[tier][j] * m.classes + churn_class, aged)] += w.move_draw[j];
+        w.state.tier_next[m.move_to[tier][j]] += w.move_draw[j];
+      }
     }
     w.state.next[p.cell(segment, aged)] += stay;
+    w.state.tier_next[tier] += stay;
   }
 }
 
 void churn_and_migrate(Period& p) {
   PathState& state = p.w.state;
   std::fill(state.next.begin(), state.next.end(), 0);
+  std::fill(state.tier_next.begin(), state.tier_next.end(), 0);
   p.w.flows.lost = p.w.flows.unhappy_defectors;
   for (int tier = 0; tier < p.m.tiers; ++tier) {
     const std::span<const double> moves = moves_now(p, tier);
@@ -441,6 +454,7 @@ void churn_and_migrate(Period& p) {
     for (int c = 0; c < p.m.classes; ++c) churn_segment(p, tier * p.m.classes + c, moves, prepared);
   }
   std::swap(state.counts, state.next);
+  std::swap(state.tier_customers, state.tier_next);
   record(p, metric("churned"), static_cast<double>(p.w.flows.lost));
 }
 
@@ -485,7 +499,7 @@ void book_cash_flow(Period& p) {
 void record_series(Period& p) {
   std::int64_t total = 0;
   for (int tier = 0; tier < p.m.tiers; ++tier) {
-    const std::int64_t n = customers_in_tier(p.m, p.w.state, tier);
+    const std::int64_t n = customers_in_tier(p.w.state, tier);
     record(p, series_family("customers_"), tier, static_cast<double>(n));
     total += n;
   }
@@ -519,7 +533,7 @@ void finish_path(Period& p) {
   equity *= m.discount_factor[m.horizon - 1];
   for (int tier = 0; tier < m.tiers; ++tier)
     record(p, metric_family("customers_end_"), tier,
-           static_cast<double>(customers_in_tier(m, state, tier)));
+           static_cast<double>(customers_in_tier(state, tier)));
   record(p, metric("customers_end"), static_cast<double>(customers_end));
   record(p, metric("equity_end"), equity);
   record(p, metric("npv_with_equity"),

@@ -196,6 +196,7 @@ void set_tenure_cells(Model& m) {
     for (int tau = 0; tau < m.tenure_cells; ++tau)
       by_cell.push_back(
           std::pow(1.0 + tier.margin_growth, double(tau) / periods_per_year(s.period)));
+    m.margin_grows.push_back(std::ranges::any_of(by_cell, [](double g) { return g != 1.0; }));
     m.margin_growth_by_cell.push_back(std::move(by_cell));
   }
 }

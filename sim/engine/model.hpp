@@ -76,6 +76,7 @@ struct Model {
   // Margin multiplier (growth with tenure) per [tier][tenure cell]; with margin growth every
   // tenure reachable within the horizon has its own cell.
   std::vector<std::vector<double>> margin_growth_by_cell;
+  std::vector<bool> margin_grows;       // [tier]: any multiplier of margin_growth_by_cell is not 1
   std::vector<double> discount_factor;  // (1 + rate)^-t, index t - 1
 
   // The customers a tier starts with, by tenure: their cell, and their shares of the churn

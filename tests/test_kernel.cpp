@@ -128,7 +128,7 @@ TEST(Kernel, CashFlowIdentityWithoutRandomness) {
   PolicyStep step;
   step.retention = {SpendLine::Kind::amount, 200.0};
   s.policies = {{"p", {step}}};
-  s.shocks.push_back({"cut", 3, 2, 0.5, 1.0, 1.0, 2.0, 1.5});
+  s.shocks.push_back({"cut", 3, 2, {0.5, 1.0, 1.0, 2.0, 1.5}});
   double expected = 0.0, cash = 0.0, trough = 0.0;
   for (int t = 1; t <= 10; ++t) {
     const bool shocked = t == 3 || t == 4;

@@ -358,14 +358,14 @@ TEST(ScenarioErrors, BudgetNeedsExactlyOneKind) {
 }
 
 TEST(ScenarioErrors, ShockChecks) {
-  EXPECT_THAT(
-      problems(edit("policies:\n",
-                    "shocks:\n  - {from: 0, churn: -1, periods: 0}\n"
-                    "policies:\n")),
-      ElementsAre("test.yaml:19:12: shocks[0].from must be an integer from 1 to 24, got 0",
-                  "test.yaml:19:22: shocks[0].churn must be a multiplier from 0 to 1000, got -1",
-                  "test.yaml:19:35: shocks[0].periods must be an integer from 1 to 10000, "
-                  "got 0"));
+  EXPECT_THAT(problems(edit("policies:\n",
+                            "shocks:\n  - {from: 0, churn: -1, periods: 0}\n"
+                            "policies:\n")),
+              ElementsAre("test.yaml:19:12: shocks[0].from must be an integer from 1 to 24, got 0",
+                          "test.yaml:19:22: shocks[0].churn must be a multiplier from "
+                          "0 to 1000, got -1",
+                          "test.yaml:19:35: shocks[0].periods must be an integer from 1 to 10000, "
+                          "got 0"));
 }
 
 TEST(ScenarioErrors, EmptyOrNonMapDocument) {
@@ -597,18 +597,18 @@ TEST(ScenarioValues, EveryKeyIsRead) {
   EXPECT_EQ(s.shocks[0].name, "recession");
   EXPECT_EQ(s.shocks[0].from_period, 9);
   EXPECT_EQ(s.shocks[0].periods, 4);
-  EXPECT_EQ(s.shocks[0].budget, 0.7);
-  EXPECT_EQ(s.shocks[0].churn, 1.5);
-  EXPECT_EQ(s.shocks[0].acquisition, 0.8);
-  EXPECT_EQ(s.shocks[0].margin, 0.95);
-  EXPECT_EQ(s.shocks[0].costs, 1.1);
+  EXPECT_EQ(s.shocks[0].multipliers.budget, 0.7);
+  EXPECT_EQ(s.shocks[0].multipliers.churn, 1.5);
+  EXPECT_EQ(s.shocks[0].multipliers.acquisition, 0.8);
+  EXPECT_EQ(s.shocks[0].multipliers.margin, 0.95);
+  EXPECT_EQ(s.shocks[0].multipliers.costs, 1.1);
   // Defaults: no name, multipliers 1, lasting to the end of the horizon.
   EXPECT_EQ(s.shocks[1].name, "");
   EXPECT_EQ(s.shocks[1].from_period, 15);
   EXPECT_EQ(s.shocks[1].periods, 6);
-  EXPECT_EQ(s.shocks[1].budget, 1.0);
-  EXPECT_EQ(s.shocks[1].churn, 1.0);
-  EXPECT_EQ(s.shocks[1].costs, 1.0);
+  EXPECT_EQ(s.shocks[1].multipliers.budget, 1.0);
+  EXPECT_EQ(s.shocks[1].multipliers.churn, 1.0);
+  EXPECT_EQ(s.shocks[1].multipliers.costs, 1.0);
 }
 
 TEST(ScenarioValues, GrowthAndNumberForms) {

@@ -101,7 +101,7 @@ TEST(Variables, ReachSchedulesRetentionWeightsAndShocks) {
   EXPECT_EQ(s.policies[0].steps[1].acquisition.value, 250);
   EXPECT_EQ(s.policies[0].steps[1].retention.value, 1.0);  // amounts leave the whole share
   EXPECT_EQ(s.policies[0].steps[1].retention_weights[0], 2.5);
-  EXPECT_EQ(s.shocks[0].churn, 1.25);
+  EXPECT_EQ(s.shocks[0].multipliers.churn, 1.25);
   EXPECT_EQ(policies_moved_by(s, {"c"}), (std::vector<std::size_t>{0, 1}));  // a shock: all
 }
 

@@ -166,16 +166,23 @@ struct Multipliers {
   double costs = 1.0;  // cost to serve and fixed costs
 };
 
+// Each multiplier with its key in a scenario: the one list that the reader, the places of
+// uncertain inputs and variables, and the stress search go by. M is Multipliers, or const.
+template <class M, class Visit>
+void for_each_multiplier(M& m, const Visit& visit) {
+  visit("budget", m.budget);
+  visit("churn", m.churn);
+  visit("acquisition", m.acquisition);
+  visit("margin", m.margin);
+  visit("costs", m.costs);
+}
+
 // A scheduled environment change: from period `from` for `periods` periods, multiply.
 struct Shock {
   std::string name;
   int from_period = 1;
   int periods = 1;
-  double budget = 1.0;
-  double churn = 1.0;
-  double acquisition = 1.0;
-  double margin = 1.0;
-  double costs = 1.0;
+  Multipliers multipliers;
 };
 
 // Service failures and their recovery (MODEL step 5).

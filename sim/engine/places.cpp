@@ -96,23 +96,17 @@ void visit_relationships(Parameters& p, const Visit& visit) {
 void visit_environment(Parameters& p, const Visit& visit) {
   for (std::size_t i = 0; i < p.shocks.size(); ++i) {
     const std::string at = shock_place(p.shocks, i) + ".";
-    Shock& shock = p.shocks[i];
-    visit(at + "budget", shock.budget);
-    visit(at + "churn", shock.churn);
-    visit(at + "acquisition", shock.acquisition);
-    visit(at + "margin", shock.margin);
-    visit(at + "costs", shock.costs);
+    for_each_multiplier(p.shocks[i].multipliers,
+                        [&](const char* key, double& multiplier) { visit(at + key, multiplier); });
   }
   if (p.heterogeneity && p.heterogeneity->concentration)
     visit("heterogeneity.concentration", *p.heterogeneity->concentration);
   if (p.regimes)
     for (RegimeState& state : p.regimes->states) {
       const std::string at = "regimes.states." + state.name + ".";
-      visit(at + "budget", state.multipliers.budget);
-      visit(at + "churn", state.multipliers.churn);
-      visit(at + "acquisition", state.multipliers.acquisition);
-      visit(at + "margin", state.multipliers.margin);
-      visit(at + "costs", state.multipliers.costs);
+      for_each_multiplier(state.multipliers, [&](const char* key, double& multiplier) {
+        visit(at + key, multiplier);
+      });
     }
 }
 

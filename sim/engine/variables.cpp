@@ -28,11 +28,8 @@ void visit_shock(const std::string& at, Shock& shock, const NumberVisit& number,
                  const PeriodVisit& period) {
   period(at + "from", shock.from_period);
   period(at + "periods", shock.periods);
-  number(at + "budget", shock.budget);
-  number(at + "churn", shock.churn);
-  number(at + "acquisition", shock.acquisition);
-  number(at + "margin", shock.margin);
-  number(at + "costs", shock.costs);
+  for_each_multiplier(shock.multipliers,
+                      [&](const char* key, double& multiplier) { number(at + key, multiplier); });
 }
 
 // The index of the policy a place is in ("policies[3].steps..." -> 3), if it is in one.

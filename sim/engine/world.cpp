@@ -22,9 +22,7 @@ void apply_shocks(const std::vector<Shock>& shocks, std::vector<Environment>& en
   const int horizon = static_cast<int>(environment.size());
   for (const Shock& shock : shocks) {
     const int last = std::min(horizon, shock.from_period + shock.periods - 1);
-    for (int t = shock.from_period; t <= last; ++t)
-      multiply(environment[t - 1],
-               {shock.budget, shock.churn, shock.acquisition, shock.margin, shock.costs});
+    for (int t = shock.from_period; t <= last; ++t) multiply(environment[t - 1], shock.multipliers);
   }
 }
 

@@ -92,7 +92,9 @@ void add_environment(const Scenario& s, std::vector<AssumptionRow>& rows) {
          fmt::format("periods {} to {}: budget x{}, churn x{}, acquisition x{}, margin x{}, "
                      "costs x{}",
                      shock.from_period, std::min(s.horizon, shock.from_period + shock.periods - 1),
-                     shock.budget, shock.churn, shock.acquisition, shock.margin, shock.costs)});
+                     shock.multipliers.budget, shock.multipliers.churn,
+                     shock.multipliers.acquisition, shock.multipliers.margin,
+                     shock.multipliers.costs)});
   const std::pair<bool, const char*> mechanisms[] = {
       {s.prospect_pool.has_value(), "a market of prospects"},
       {s.service.has_value(), "service failures and recovery"},

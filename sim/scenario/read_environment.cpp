@@ -28,7 +28,7 @@ std::vector<Shock> read_shocks(Problems& problems, MapReader& top, std::optional
         (horizon && from) ? static_cast<std::uint64_t>(*horizon - shock.from_period + 1) : 1;
     shock.periods =
         static_cast<int>(r.optional_integer("periods", between(1, kMaxHorizon), to_end));
-    read_multiplier_keys(r, shock);
+    read_multiplier_keys(r, shock.multipliers);
     r.finish();
     shocks.push_back(std::move(shock));
   }

@@ -162,14 +162,11 @@ std::optional<double> read_risk(Problems& problems, MapReader& top);
 std::vector<Shock> read_shocks(Problems& problems, MapReader& top, std::optional<int> horizon);
 
 // The multiplier keys a shock and a regime share (budget, churn, acquisition, margin, costs;
-// each 1 when absent), read into the same-named fields of either.
-template <class Multiplied>
-void read_multiplier_keys(MapReader& r, Multiplied& into) {
-  into.budget = r.optional_number("budget", kMultiplier, 1.0);
-  into.churn = r.optional_number("churn", kMultiplier, 1.0);
-  into.acquisition = r.optional_number("acquisition", kMultiplier, 1.0);
-  into.margin = r.optional_number("margin", kMultiplier, 1.0);
-  into.costs = r.optional_number("costs", kMultiplier, 1.0);
+// each 1 when absent).
+inline void read_multiplier_keys(MapReader& r, Multipliers& into) {
+  for_each_multiplier(into, [&](const char* key, double& multiplier) {
+    multiplier = r.optional_number(key, kMultiplier, 1.0);
+  });
 }
 
 // read_variables.cpp: the variables declared (read first, so that $name can be read anywhere

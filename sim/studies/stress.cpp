@@ -15,7 +15,13 @@ namespace {
 constexpr int kBatches = 20;
 constexpr int kGridPoints = 9;
 constexpr int kHalvings = 12;
-const char* const kEnvironmentKeys[] = {"budget", "churn", "acquisition", "margin", "costs"};
+// The multipliers --vary can name (for_each_multiplier's keys).
+std::vector<std::string> multiplier_keys() {
+  std::vector<std::string> keys;
+  Multipliers any;
+  for_each_multiplier(any, [&](const char* key, double&) { keys.push_back(key); });
+  return keys;
+}
 
 double statistic_of(std::span<const double> values, const std::string& statistic) {
   const Summary s = summarize(values);
@@ -32,12 +38,13 @@ double statistic_of(std::span<const double> values, const std::string& statistic
   return s.mean;
 }
 
+// The multiplier of a shock a key names (one of for_each_multiplier's; checked before).
 double& shock_key(Shock& shock, const std::string& key) {
-  if (key == "budget") return shock.budget;
-  if (key == "churn") return shock.churn;
-  if (key == "acquisition") return shock.acquisition;
-  if (key == "margin") return shock.margin;
-  return shock.costs;
+  double* named = &shock.multipliers.costs;
+  for_each_multiplier(shock.multipliers, [&](const char* name, double& multiplier) {
+    if (key == name) named = &multiplier;
+  });
+  return *named;
 }
 
 StressPoint evaluate(const Parameters& parameters, const StressRequest& request, double x,
@@ -71,10 +78,11 @@ FigureValue figure_value(const RunResults& r, const RunFigure& figure) {
 }
 
 std::string vary_problem(const Parameters& parameters, const std::string& vary) {
-  std::vector<std::string> keys(std::begin(kEnvironmentKeys), std::end(kEnvironmentKeys));
+  const std::vector<std::string> multipliers = multiplier_keys();
+  std::vector<std::string> keys = multipliers;
   for (const Shock& shock : parameters.shocks)
     if (!shock.name.empty())
-      for (const char* key : kEnvironmentKeys) keys.push_back(shock.name + "." + key);
+      for (const std::string& key : multipliers) keys.push_back(shock.name + "." + key);
   if (std::find(keys.begin(), keys.end(), vary) != keys.end()) return "";
   std::string list;
   for (const std::string& key : keys) list += (list.empty() ? "" : ", ") + key;

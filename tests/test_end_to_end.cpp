@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <sstream>
 #include <string>
 
@@ -52,6 +53,19 @@ class EndToEnd : public ::testing::Test {
   void TearDown() override {
     ::umount((scratch_ / "disk").c_str());  // a tmpfs a failed test left mounted
     fs::remove_all(scratch_);
+  }
+  // Each case's arguments after `command scenario` are refused as a usage error (64) with
+  // the message given, and nothing is written.
+  void expect_refused(const std::string& command, const fs::path& scenario,
+                      std::span<const std::pair<const char*, const char*>> cases) {
+    for (const auto& [arguments, message] : cases) {
+      const Outcome bad = run_tenure(command + " " + scenario.string() + " " + arguments +
+                                         " --out " + (scratch_ / "x").string(),
+                                     scratch_);
+      EXPECT_EQ(bad.status, 64) << arguments;
+      EXPECT_THAT(bad.err, HasSubstr(message)) << arguments;
+    }
+    EXPECT_FALSE(fs::exists(scratch_ / "x"));
   }
   fs::path scratch_;
 };
@@ -339,14 +353,7 @@ TEST_F(EndToEnd, SweepWritesItsGridAndRefusesBadOnes) {
       {"--set a=0.5", "a sweep varies one or two variables"},
       {"--set a=0.1:0.9:1", "a grid must be LOW:HIGH:N"},
       {"--set a=0:0.9:5", "a must be from 0.1 to 0.9"}};
-  for (const auto& [arguments, message] : cases) {
-    const Outcome bad = run_tenure(
-        "sweep " + file.string() + " " + arguments + " --out " + (scratch_ / "x").string(),
-        scratch_);
-    EXPECT_EQ(bad.status, 64) << arguments;
-    EXPECT_THAT(bad.err, HasSubstr(message)) << arguments;
-  }
-  EXPECT_FALSE(fs::exists(scratch_ / "x"));
+  expect_refused("sweep", file, cases);
 }
 
 // --precision-diff is recorded in summary.json; plan runs only its pilot and writes nothing.
@@ -426,14 +433,7 @@ TEST_F(EndToEnd, OptimizeWritesItsOptimumAndRefusesBadOptions) {
       {"--over a --constraint 'prob_negative<2'", "--constraint must be prob_negative<=X"},
       {"--over a --policy fixed --set a=2", "--set a=2: a must be from 0.1 to 0.9"},
       {"--over a --policy nobody", "--policy: no policy named 'nobody'"}};
-  for (const auto& [arguments, message] : cases) {
-    const Outcome bad = run_tenure(
-        "optimize " + file.string() + " " + arguments + " --out " + (scratch_ / "x").string(),
-        scratch_);
-    EXPECT_EQ(bad.status, 64) << arguments;
-    EXPECT_THAT(bad.err, HasSubstr(message)) << arguments;
-  }
-  EXPECT_FALSE(fs::exists(scratch_ / "x"));
+  expect_refused("optimize", file, cases);
   // A variable named like the trace's objective key could not be told from it.
   std::string text = read_text(file);
   for (const auto& [from, to] : {std::pair{"  a: {", "  objective: {"}, {"$a", "$objective"}})

@@ -26,13 +26,21 @@ struct Chatter {
   bool json = false;   // print the summary as JSON on stdout, for scripts
 };
 
-struct RunArguments {
+// What every command that simulates a scenario reads.
+struct ScenarioArguments {
   std::string file;
   std::vector<std::string> set;  // --set NAME=VALUE: a variable's value (settings.hpp)
-  std::optional<std::int64_t> paths;
   std::optional<std::uint64_t> seed;
   int threads = 0;
+};
+
+// ... and those that write a results folder: how many worlds, and where.
+struct SimulationArguments : ScenarioArguments {
+  std::optional<std::int64_t> paths;
   std::string out;
+};
+
+struct RunArguments : SimulationArguments {
   std::optional<double> precision;       // 95% half-width of mean NPV to reach, paths as the cap
   std::optional<double> precision_diff;  // 95% half-width of every paired NPV difference against
                                          // the baseline (else the best policy) to reach
@@ -41,57 +49,37 @@ struct RunArguments {
   Chatter chatter;
 };
 
-struct StressArguments {
-  std::string file;
-  std::vector<std::string> set;  // --set NAME=VALUE
-  std::string vary;              // budget, churn, acquisition, margin, costs, or SHOCK.KEY
-  std::string metric;            // a statistic (prob_negative, p05, mean...), or METRIC.STATISTIC
+struct StressArguments : SimulationArguments {
+  std::string vary;    // budget, churn, acquisition, margin, costs, or SHOCK.KEY
+  std::string metric;  // a statistic (prob_negative, p05, mean...), or METRIC.STATISTIC
   double limit = 0.0;
   std::string policy;  // default: the first
   std::string range = "0.5:2";
-  std::optional<std::int64_t> paths;
-  std::optional<std::uint64_t> seed;
-  int threads = 0;
-  std::string out;
   Chatter chatter;
 };
 
-// tenure sweep: every point of a grid of one or two variables, on the same worlds.
-struct SweepArguments {
-  std::string file;
-  std::vector<std::string> set;  // NAME=LOW:HIGH:N for the swept ones, NAME=VALUE for others
-  std::optional<std::int64_t> paths;
-  std::optional<std::uint64_t> seed;
-  int threads = 0;
-  std::string out;
+// tenure sweep: every point of a grid of one or two variables, on the same worlds; its --set
+// takes NAME=LOW:HIGH:N for the swept ones, NAME=VALUE for others.
+struct SweepArguments : SimulationArguments {
   Chatter chatter;
 };
 
 // tenure plan: a pilot, then the worlds and time each precision target would take.
-struct PlanArguments {
-  std::string file;
-  std::vector<std::string> set;
+struct PlanArguments : ScenarioArguments {
   std::optional<double> precision, precision_diff;  // as for run; at least one
   std::string baseline;
   std::int64_t pilot = 1000;  // worlds of the pilot
-  std::optional<std::uint64_t> seed;
-  int threads = 0;
-  bool quiet = false;  // no progress
+  bool quiet = false;         // no progress
 };
 
 // tenure optimize: the variables' values that maximise an objective of one policy.
-struct OptimizeArguments {
-  std::string file;
+// Its --set gives the start, NAME=VALUE.
+struct OptimizeArguments : SimulationArguments {
   std::string over;                // a[,b...]
   std::string objective = "mean";  // mean, p05, es05, mean-es:LAMBDA
   std::string metric = "npv";      // npv, npv_with_equity
   std::string constraint;          // prob_negative<=X, or ""
   std::string policy;              // default: the first the variables move
-  std::vector<std::string> set;    // the start, NAME=VALUE
-  std::optional<std::int64_t> paths;
-  std::optional<std::uint64_t> seed;
-  int threads = 0;
-  std::string out;
   bool quiet = false;
 };
 

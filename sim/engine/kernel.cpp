@@ -148,6 +148,7 @@ void start_path(const Model& m, const World& world, Workspace& w) {
   state.tier_customers = std::move(tiers);
   state.tier_next = std::move(tier_next);
   std::fill(state.counts.begin(), state.counts.end(), 0);
+  std::fill(state.next.begin(), state.next.end(), 0);
   std::fill(state.tier_customers.begin(), state.tier_customers.end(), 0);
   for (int tier = 0; tier < m.tiers; ++tier)
     for (const Model::InitialCohort& cohort : m.initial[tier]) {
@@ -418,7 +419,8 @@ void churn_segment(Period& p, int segment, std::span<const double> moves,
   for (int tau = 0; tau < m.tenure_cells; ++tau) {
     const std::size_t cell = p.cell(segment, tau);
     const std::int64_t n = w.state.counts[cell];
-    if (n == 0) continue;  // most cells are empty early in the horizon
+    if (n == 0) continue;      // most cells are empty early in the horizon
+    w.state.counts[cell] = 0;  // emptied as read: it is the next period's `next`
     RandomStream rng = p.stream(Stream::churn_and_migration, p.cell_subject(segment, tau));
     const std::int64_t lost = binomial(rng, n, std::min(1.0, hazard_base * m.loyalty_by_cell[tau]));
     ++w.draws;
@@ -441,7 +443,8 @@ void churn_segment(Period& p, int segment, std::span<const double> moves,
 
 void churn_and_migrate(Period& p) {
   PathState& state = p.w.state;
-  std::fill(state.next.begin(), state.next.end(), 0);
+  // `next` is empty: the cells were emptied as they were read the period before (or at the
+  // start of the path), so only the cells that receive customers are written.
   std::fill(state.tier_next.begin(), state.tier_next.end(), 0);
   p.w.flows.lost = p.w.flows.unhappy_defectors;
   for (int tier = 0; tier < p.m.tiers; ++tier) {

@@ -138,18 +138,14 @@ void start_path(const Model& m, const World& world, Workspace& w) {
   PathState& state = w.state;
   std::fill(w.result.metrics.begin(), w.result.metrics.end(), 0.0);
   w.result.payback = 0.0;
-  // Every value back to its start; the cells keep their storage.
-  std::vector<std::int64_t> counts = std::move(state.counts), next = std::move(state.next);
-  std::vector<std::int64_t> tiers = std::move(state.tier_customers);
-  std::vector<std::int64_t> tier_next = std::move(state.tier_next);
-  state = PathState{};
-  state.counts = std::move(counts);
-  state.next = std::move(next);
-  state.tier_customers = std::move(tiers);
-  state.tier_next = std::move(tier_next);
-  std::fill(state.counts.begin(), state.counts.end(), 0);
-  std::fill(state.next.begin(), state.next.end(), 0);
-  std::fill(state.tier_customers.begin(), state.tier_customers.end(), 0);
+  // Every value back to its start; the cells and the tier totals keep their storage, emptied.
+  PathState fresh;
+  for (const auto member :
+       {&PathState::counts, &PathState::next, &PathState::tier_customers, &PathState::tier_next}) {
+    fresh.*member = std::move(state.*member);
+    std::ranges::fill(fresh.*member, 0);
+  }
+  state = std::move(fresh);
   for (int tier = 0; tier < m.tiers; ++tier)
     for (const Model::InitialCohort& cohort : m.initial[tier]) {
       const bool pooled = m.last_cell_pooled && cohort.cell == m.tenure_cells - 1;

@@ -348,7 +348,22 @@ TEST_F(EndToEnd, SweepWritesItsGridAndRefusesBadOnes) {
   EXPECT_THAT(sweep.out, HasSubstr("not moved by a (the same at every point): fixed"));
   const std::string csv = read_text(out / "sweep.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 5 * 2 * 3);
-  EXPECT_TRUE(fs::exists(out / "report.html"));
+  // sweep.json's run record: its command, given to a shell, reproduces sweep.csv byte for
+  // byte, and the report shows it.
+  const auto run = nlohmann::json::parse(read_text(out / "sweep.json"))["run"];
+  const std::string command = run["command"];
+  EXPECT_EQ(command, "tenure sweep " + file.string() + " --set a=0.1:0.9:5 --seed 1 --paths 50");
+  EXPECT_EQ(run["seed"], 1);
+  EXPECT_EQ(run["worlds"], 50);
+  const Outcome again =
+      run_tenure(command.substr(7) + " -q --out " + (scratch_ / "again").string(), scratch_);
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(read_text(scratch_ / "again" / "sweep.csv"), csv);
+  const std::string report = read_text(out / "report.html");
+  EXPECT_THAT(report, HasSubstr("<code>" + command + "</code>"));
+  fs::remove(out / "report.html");
+  ASSERT_EQ(run_tenure("report " + out.string(), scratch_).status, 0);
+  EXPECT_EQ(read_text(out / "report.html"), report);
   const std::pair<const char*, const char*> cases[] = {
       {"--set a=0.5", "a sweep varies one or two variables"},
       {"--set a=0.1:0.9:1", "a grid must be LOW:HIGH:N"},

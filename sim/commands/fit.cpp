@@ -23,7 +23,7 @@ int fit_command(const FitArguments& a) {
   set.add("fit.json", fit_json(fit));
   set.add("fit.yaml", fit_yaml(fit, a.uncertain));
   ReportInputs inputs;
-  inputs.folder = out.string();
+  inputs.folder = report_folder_name(out);
   inputs.fit_json = set.text("fit.json");
   set.add("report.html", render_report(inputs));
   set.commit();

@@ -83,14 +83,6 @@ std::optional<double> max_prob_negative(const std::string& text) {
   return x;
 }
 
-// The report's title: the folder's own name, as `tenure report DIR` gives it, so that
-// rebuilding the report from the folder gives the same page.
-std::string folder_name(const std::filesystem::path& out) {
-  std::filesystem::path folder = std::filesystem::absolute(out).lexically_normal();
-  if (!folder.has_filename()) folder = folder.parent_path();  // "results/x/"
-  return folder.filename().string();
-}
-
 OptimizeRequest optimize_request(const Scenario& scenario, const OptimizeArguments& a) {
   OptimizeRequest request;
   request.variables = over_variables(scenario, a.over);
@@ -145,7 +137,7 @@ int optimize_command(const OptimizeArguments& a, const Cluster& cluster) {
     ResultSet set(out);
     set.add("optimize.json", optimize_json(request, context, result));
     ReportInputs inputs;
-    inputs.folder = folder_name(out);
+    inputs.folder = report_folder_name(out);
     inputs.optimize_json = set.text("optimize.json");
     set.add("report.html", render_report(inputs));
     set.commit();

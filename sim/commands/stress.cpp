@@ -96,7 +96,7 @@ int stress_command(const StressArguments& a, const Cluster& cluster) {
     set.add("stress.json", stress_json(request, policy, result, reproducing_command(a, request)));
     set.add("stress.csv", stress_csv(result));
     ReportInputs inputs;
-    inputs.folder = out.string();
+    inputs.folder = report_folder_name(out);
     inputs.stress_json = set.text("stress.json");
     inputs.stress_csv = set.text("stress.csv");
     set.add("report.html", render_report(inputs));

@@ -44,6 +44,12 @@ std::vector<SweepAxis> sweep_axes(Scenario& scenario, const std::vector<std::str
   return axes;
 }
 
+// The command line that reproduces a sweep: its grid and every other choice spelt out.
+std::string reproducing_command(const SweepArguments& a, const SweepRequest& request) {
+  return fmt::format("tenure sweep {}{} --seed {} --paths {}", a.file, settings_arguments(a.set),
+                     request.seed, request.worlds);
+}
+
 }  // namespace
 
 int sweep_command(const SweepArguments& a, const Cluster& cluster) {
@@ -71,15 +77,18 @@ int sweep_command(const SweepArguments& a, const Cluster& cluster) {
   cluster.on_leader([&] {  // every rank holds the same result; one writes it
     ResultSet set(out);
     set.add("sweep.csv", sweep_csv(result));
+    set.add("sweep.json", sweep_json(request, reproducing_command(a, request)));
     ReportInputs inputs;
-    inputs.folder = out.string();
+    inputs.folder = report_folder_name(out);
     inputs.sweep_csv = set.text("sweep.csv");
+    inputs.sweep_json = set.text("sweep.json");
     set.add("report.html", render_report(inputs));
     set.commit();
     if (a.chatter.quiet) return;
     std::cout << sweep_text(result);
     std::cout << fmt::format(
-        "\nresults written to {}/ (sweep.csv; open report.html in a browser)\n", out.string());
+        "\nresults written to {}/ (sweep.csv, sweep.json; open report.html in a browser)\n",
+        out.string());
   });
   return kSuccess;
 }

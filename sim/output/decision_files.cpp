@@ -14,6 +14,12 @@
 
 namespace tenure {
 
+std::string sweep_json(const SweepRequest& request, const std::string& command) {
+  nlohmann::ordered_json j;
+  j["run"] = run_record_json(command, request.seed, request.worlds);
+  return j.dump(2) + "\n";
+}
+
 std::string sweep_csv(const SweepResult& r) {
   std::string out = "point";
   for (const std::string& v : r.variables) out += "," + csv_field(v);

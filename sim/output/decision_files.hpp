@@ -12,6 +12,9 @@ namespace tenure {
 // point,<each variable>,policy,metric,mean,se,p05,p50,p95,es05,prob_negative,diff_to_best,
 // diff_to_best_se: one row per point, policy and metric (kSweepMetrics).
 std::string sweep_csv(const SweepResult& result);
+// sweep.json: the sweep's run record (run_record_json): version, reproducing command, seed
+// and worlds at each point.
+std::string sweep_json(const SweepRequest& request, const std::string& command);
 
 // For each policy the variables move: its NPV at every point against the best point, the
 // best point, and the points not distinguishable from it; the policies they do not move in

@@ -534,6 +534,16 @@ FitTier read_fit_tier(JsonFields& in, const json& t, const std::string& path) {
   return out;
 }
 
+// sweep.json: the sweep's run record.
+std::optional<RunRecord> read_sweep_run(const std::string& text,
+                                        std::vector<Diagnostic>& problems) {
+  const std::string file = "sweep.json";
+  const std::optional<json> j = parse_json(text, file, problems);
+  if (!j) return std::nullopt;
+  JsonFields in(file, problems);
+  return read_run_record(in, *j);
+}
+
 std::vector<FitTier> read_fit(const std::string& text, std::vector<Diagnostic>& problems) {
   const std::string file = "fit.json";
   std::vector<FitTier> out;
@@ -564,6 +574,8 @@ ReportData parse_report_data(const ReportInputs& inputs) {
   if (inputs.summary_json) data.summary = read_summary(*inputs.summary_json, problems);
   if (inputs.periods_csv) data.periods = read_periods(*inputs.periods_csv, problems);
   if (inputs.sweep_csv) data.sweep = read_sweep(*inputs.sweep_csv, problems);
+  if (inputs.sweep_json && data.sweep)
+    data.sweep->run = read_sweep_run(*inputs.sweep_json, problems);
   if (inputs.optimize_json) data.optimize = read_optimize(*inputs.optimize_json, problems);
   if (inputs.stress_json) data.stress = read_stress(*inputs.stress_json, problems);
   if (inputs.stress_csv && data.stress)

@@ -20,8 +20,8 @@ using Figure = std::optional<double>;
 // The texts of whichever result files exist in a folder (std::nullopt: file absent).
 struct ReportInputs {
   std::string folder;  // shown as the title when there is no summary.json
-  std::optional<std::string> summary_json, periods_csv, sweep_csv, optimize_json, stress_json,
-      stress_csv, sensitivity_csv, fit_json;
+  std::optional<std::string> summary_json, periods_csv, sweep_csv, sweep_json, optimize_json,
+      stress_json, stress_csv, sensitivity_csv, fit_json;
 };
 
 // One metric of one policy, as in summary.json.
@@ -83,6 +83,7 @@ struct SweepRow {
 struct SweepData {
   std::vector<std::string> variables;
   std::vector<SweepRow> rows;
+  std::optional<RunRecord> run;  // from sweep.json (newer folders)
 };
 
 struct Estimate {

@@ -76,6 +76,7 @@ const std::pair<const char*, std::optional<std::string> ReportInputs::*> kResult
     {"summary.json", &ReportInputs::summary_json},
     {"periods.csv", &ReportInputs::periods_csv},
     {"sweep.csv", &ReportInputs::sweep_csv},
+    {"sweep.json", &ReportInputs::sweep_json},
     {"optimize.json", &ReportInputs::optimize_json},
     {"stress.json", &ReportInputs::stress_json},
     {"stress.csv", &ReportInputs::stress_csv},
@@ -199,13 +200,17 @@ std::string footer() {
 
 }  // namespace
 
+std::string report_folder_name(const std::filesystem::path& folder) {
+  std::filesystem::path path = std::filesystem::absolute(folder).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();  // "results/baseline/"
+  return path.filename().string();
+}
+
 ReportInputs read_report_inputs(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir))
     throw std::runtime_error(fmt::format("{}: no such results folder", dir.string()));
   ReportInputs inputs;
-  std::filesystem::path folder = std::filesystem::absolute(dir).lexically_normal();
-  if (!folder.has_filename()) folder = folder.parent_path();  // "results/baseline/"
-  inputs.folder = folder.filename().string();
+  inputs.folder = report_folder_name(dir);
   for (const auto& [name, slot] : kResultFiles)
     if (std::filesystem::exists(dir / name)) inputs.*slot = read_bounded(dir / name);
   if (!inputs.summary_json && !inputs.sweep_csv && !inputs.optimize_json && !inputs.stress_json &&

@@ -21,6 +21,11 @@ inline constexpr std::uintmax_t kMaxReportInputBytes = 64ull << 20;
 // folder holds none of summary.json, sweep.csv, stress.json and fit.json.
 ReportInputs read_report_inputs(const std::filesystem::path& dir);
 
+// The name a report gives the folder it is written to: the folder's own name ("results/x/"
+// gives "x"), as read_report_inputs gives it, so that `tenure report DIR` rebuilds the same
+// page a command wrote.
+std::string report_folder_name(const std::filesystem::path& folder);
+
 // The page. Throws ReportInputError listing every problem in the inputs.
 std::string render_report(const ReportInputs& inputs);
 

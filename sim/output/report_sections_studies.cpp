@@ -119,10 +119,11 @@ std::string assumptions_table(const std::vector<Assumption>& assumptions) {
 
 std::string reproduction(const ReportData& data) {
   const SummaryData* s = data.summary ? &*data.summary : nullptr;
-  // The run's record, or a study's own (an optimisation's or a stress search's).
+  // The run's record, or a study's own (an optimisation's, a stress search's or a sweep's).
   const RunRecord* run = s && s->run                           ? &*s->run
                          : data.optimize && data.optimize->run ? &*data.optimize->run
                          : data.stress && data.stress->run     ? &*data.stress->run
+                         : data.sweep && data.sweep->run       ? &*data.sweep->run
                                                                : nullptr;
   std::vector<std::pair<std::string, std::string>> items;
   if (run && !run->version.empty()) items.push_back({"program", "tenure " + escape(run->version)});

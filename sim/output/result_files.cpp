@@ -229,7 +229,7 @@ ResultSet run_result_set(const std::filesystem::path& folder, const Scenario& sc
   set.add("compare.csv", compare_csv(results, summary));
   if (context.sensitivity) set.add("sensitivity.csv", sensitivity_csv(*context.sensitivity));
   ReportInputs inputs;
-  inputs.folder = folder.string();
+  inputs.folder = report_folder_name(folder);
   inputs.summary_json = set.text("summary.json");
   inputs.periods_csv = set.text("periods.csv");
   if (context.sensitivity) inputs.sensitivity_csv = set.text("sensitivity.csv");

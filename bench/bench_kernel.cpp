@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/model.hpp"
@@ -38,24 +39,33 @@ double since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// One thread, one policy at a time, straight through simulate_path.
+// One thread, one policy at a time, a block of kBlockWorlds worlds at a time straight through
+// simulate_paths, as the runner steps them.
 void BM_KernelBaselineOneThread(benchmark::State& state) {
   const tenure::Model& model = baseline().model;
-  tenure::Workspace workspace(model);
-  tenure::World world;
+  std::vector<tenure::World> worlds(tenure::kBlockWorlds);
+  std::vector<tenure::Workspace> workspaces(tenure::kBlockWorlds, tenure::Workspace(model));
+  std::vector<const tenure::World*> block;
+  std::vector<tenure::Workspace*> scratch;
+  for (std::size_t l = 0; l < tenure::kBlockWorlds; ++l) {
+    block.push_back(&worlds[l]);
+    scratch.push_back(&workspaces[l]);
+  }
+  tenure::BlockCells cells(model);
   std::uint64_t path = 0;
   std::int64_t path_periods = 0;
   const auto start = std::chrono::steady_clock::now();
   for (auto _ : state) {
-    tenure::build_world(model, 42, path, world);
+    for (tenure::World& world : worlds) tenure::build_world(model, 42, path++, world);
     for (const tenure::PolicyPlan& plan : model.policies) {
-      tenure::simulate_path(model, world, plan, workspace);
-      benchmark::DoNotOptimize(workspace.result.metrics.data());
-      path_periods += model.horizon;
+      tenure::simulate_paths(block, plan, scratch, cells);
+      benchmark::DoNotOptimize(workspaces.back().result.metrics.data());
+      path_periods += model.horizon * static_cast<std::int64_t>(tenure::kBlockWorlds);
     }
-    ++path;
   }
-  report(state, path_periods, workspace.draws, since(start), 1);
+  std::uint64_t draws = 0;
+  for (const tenure::Workspace& workspace : workspaces) draws += workspace.draws;
+  report(state, path_periods, draws, since(start), 1);
 }
 BENCHMARK(BM_KernelBaselineOneThread)->Unit(benchmark::kMicrosecond);
 

@@ -11,6 +11,7 @@
 #include "sim/engine/runner.hpp"
 #include "sim/output/result_files.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/scenario/scenario_yaml.hpp"
 
 namespace tenure {
 namespace {
@@ -191,6 +192,75 @@ TEST(Kernel, MovesNothingChangesArePreparedOnceForTheRun) {
   EXPECT_TRUE(upgrading.fixed_moves[0]);   // top: moves down only
   EXPECT_FALSE(upgrading.fixed_moves[1]);  // mid: moves up too
   EXPECT_FALSE(build_model(small_business(), ModelOptions{0, false, false}).fixed_moves[0]);
+}
+
+// The kernel steps blocks of worlds together (its lanes); a world's results are the same,
+// bit for bit, whichever block it is in and however many worlds that block holds. Checked
+// with moves that change every period (an upgrade response) and with uncertain inputs, where
+// every world has its own model.
+void expect_blocks_do_not_matter(const Model& model) {
+  constexpr std::size_t worlds = 11;
+  std::vector<World> built(worlds);
+  for (std::size_t i = 0; i < worlds; ++i) build_world(model, 8, i, built[i]);
+  const PolicyPlan& plan = model.policies.back();
+  std::vector<PathResult> alone;
+  for (const World& world : built) {
+    Workspace workspace(*world.model);
+    BlockCells cells(*world.model);
+    simulate_path(*world.model, world, plan, workspace, cells);
+    alone.push_back(workspace.result);
+  }
+  for (const std::size_t size : {2ul, 3ul, kBlockWorlds}) {
+    std::vector<Workspace> workspaces;
+    for (const World& world : built) workspaces.emplace_back(*world.model);
+    for (std::size_t first = 0; first < worlds; first += size) {
+      const std::size_t count = std::min(size, worlds - first);
+      std::vector<const World*> block;
+      std::vector<Workspace*> scratch;
+      for (std::size_t i = first; i < first + count; ++i) {
+        block.push_back(&built[i]);
+        scratch.push_back(&workspaces[i]);
+      }
+      BlockCells cells(*block.front()->model);
+      simulate_paths(block, plan, scratch, cells);
+    }
+    for (std::size_t i = 0; i < worlds; ++i) {
+      EXPECT_EQ(workspaces[i].result.metrics, alone[i].metrics) << "block " << size << ", world " << i;
+      EXPECT_EQ(workspaces[i].result.series, alone[i].series) << "block " << size << ", world " << i;
+      EXPECT_EQ(workspaces[i].result.payback, alone[i].payback);
+    }
+  }
+}
+
+TEST(Kernel, AWorldsResultsDoNotDependOnItsBlock) {
+  Scenario s = small_business();
+  s.upgrade = UpgradeResponse{0.5, 20.0};
+  expect_blocks_do_not_matter(build_model(s));
+  expect_blocks_do_not_matter(build_model(
+      load_scenario_file(std::string(TENURE_SOURCE_DIR) + "/scenarios/recession-stress.yaml")));
+}
+
+TEST(Kernel, ABlockRefusesWorldsWhoseCellsDoNotLineUp) {
+  Scenario s = small_business();
+  const Model three_tiers = build_model(s);
+  s.tiers.pop_back();
+  s.tiers[1].moves = {{0, 0.01}};
+  for (Policy& policy : s.policies) policy.steps[0].retention_weights.resize(2);
+  const Model two_tiers = build_model(s);
+  World a, b;
+  build_world(three_tiers, 1, 0, a);
+  build_world(two_tiers, 1, 1, b);
+  Workspace wa(three_tiers), wb(two_tiers);
+  const World* const block[] = {&a, &b};
+  Workspace* const scratch[] = {&wa, &wb};
+  EXPECT_FALSE(same_cells(three_tiers, two_tiers));
+  // The same cells, but customers moving elsewhere: a cell's row could not be moved as one.
+  Scenario elsewhere = small_business();
+  elsewhere.tiers[1].moves = {{0, 0.01}};
+  EXPECT_FALSE(same_cells(three_tiers, build_model(elsewhere)));
+  EXPECT_TRUE(same_cells(three_tiers, build_model(small_business())));
+  BlockCells cells(three_tiers);
+  EXPECT_THROW(simulate_paths(block, three_tiers.policies[0], scratch, cells), std::logic_error);
 }
 
 // Worlds appended block by block are the worlds of one run of them all.

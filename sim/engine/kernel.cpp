@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cctype>
 #include <cmath>
 #include <limits>
 #include <span>
+#include <stdexcept>
 
 #include "sim/engine/limits.hpp"
 #include "sim/engine/random.hpp"
@@ -22,8 +25,6 @@ void Workspace::fit(const Model& model) {
   for (auto* v : {&tier_active, &tier_draw, &tier_referred}) v->resize(model.tiers);
   for (auto* v : {&tier_effect, &tier_upgrade}) v->resize(model.tiers);
   class_draw.resize(model.classes);
-  state.counts.resize(static_cast<std::size_t>(model.segments) * model.tenure_cells);
-  state.next.resize(state.counts.size());
   state.tier_customers.resize(model.tiers);
   state.tier_next.resize(model.tiers);
   std::size_t most_moves = 0;
@@ -35,7 +36,49 @@ void Workspace::fit(const Model& model) {
   result.series.resize(model.layout.series_slots() * model.horizon);
 }
 
+void BlockCells::fit(const Model& model) {
+  const std::size_t cells = static_cast<std::size_t>(model.segments) * model.tenure_cells;
+  counts.resize(cells * kBlockWorlds);
+  next.resize(counts.size());
+  occupied.resize((cells + 63) / 64);
+  occupied_next.resize(occupied.size());
+}
+
+void BlockCells::clear() {
+  for (auto* rows : {&counts, &next}) std::ranges::fill(*rows, 0);
+  for (auto* bits : {&occupied, &occupied_next}) std::ranges::fill(*bits, 0);
+}
+
 namespace {
+
+// Marks a cell as holding customers in some world of the block (BlockCells::occupied).
+void mark(std::vector<std::uint64_t>& occupied, std::size_t cell) {
+  occupied[cell / 64] |= std::uint64_t{1} << (cell % 64);
+}
+
+// Calls visit(cell) for each cell of [first, end) whose occupancy bit is set, in order.
+template <typename Visit>
+void for_each_occupied(const std::vector<std::uint64_t>& occupied, std::size_t first,
+                       std::size_t end, const Visit& visit) {
+  for (std::size_t word = first / 64; word * 64 < end; ++word) {
+    std::uint64_t bits = occupied[word];
+    if (word * 64 < first) bits &= ~std::uint64_t{0} << (first % 64);
+    if (word * 64 + 64 > end) bits &= (std::uint64_t{1} << (end % 64)) - 1;
+    for (; bits != 0; bits &= bits - 1) visit(word * 64 + std::countr_zero(bits));
+  }
+}
+
+// One world's cells in its block's BlockCells.
+struct LaneCells {
+  BlockCells& block;
+  std::size_t lane;
+
+  std::int64_t& operator[](std::size_t cell) const { return block.count(cell, lane); }
+  void add(std::size_t cell, std::int64_t n) const {
+    block.count(cell, lane) += n;
+    mark(block.occupied, cell);
+  }
+};
 
 // One period of one path: what every step reads and writes.
 struct Period {
@@ -45,6 +88,7 @@ struct Period {
   const Environment& env;   // this period's multipliers
   int t;
   Workspace& w;
+  LaneCells cells;
 
   std::size_t ti() const { return static_cast<std::size_t>(t - 1); }
   std::size_t cell(int segment, int tau) const {
@@ -53,14 +97,15 @@ struct Period {
   RandomStream stream(Stream kind, Subject subject = {}) const {
     return RandomStream(world.seed, world.index, kind, static_cast<std::uint64_t>(t), subject);
   }
-  // A cell's draws are keyed by its tier, tenure and churn class, not by its index.
-  Subject cell_subject(int segment, int tau) const {
-    const Segment& s = m.segment[segment];
-    const bool pooled = m.last_cell_pooled && tau == m.tenure_cells - 1;
-    return {m.tier_id[s.tier], pooled ? kPooledTenure : static_cast<std::uint32_t>(tau),
-            static_cast<std::uint32_t>(s.churn_class)};
-  }
 };
+
+// A cell's draws are keyed by its tier, tenure and churn class, not by its index.
+Subject cell_subject(const Model& m, int segment, int tau) {
+  const Segment& s = m.segment[segment];
+  const bool pooled = m.last_cell_pooled && tau == m.tenure_cells - 1;
+  return {m.tier_id[s.tier], pooled ? kPooledTenure : static_cast<std::uint32_t>(tau),
+          static_cast<std::uint32_t>(s.churn_class)};
+}
 
 // Records a period's value of a metric, folded as its declaration says.
 void record(const Period& p, MetricId id, double value) {
@@ -116,32 +161,32 @@ double weight_of(const std::vector<double>& weights, int tier) {
 
 // Adds n customers of a tier at tenure cell tau, split over the churn classes by their
 // shares (a multinomial; no draw without heterogeneity).
-void place(const Model& m, Workspace& w, RandomStream& rng, int tier, std::int64_t n, int tau,
-           const std::vector<double>& share) {
+void place(const Model& m, Workspace& w, const LaneCells& cells, RandomStream& rng, int tier,
+           std::int64_t n, int tau, const std::vector<double>& share) {
   if (n == 0) return;
   w.state.tier_customers[tier] += n;
   if (m.classes == 1) {
-    w.state.counts[cell_index(m, tier, tau)] += n;
+    cells.add(cell_index(m, tier, tau), n);
     return;
   }
   const std::span<const double> first(share.data(), share.size() - 1);
   w.class_draw[share.size() - 1] = multinomial(rng, n, first, {w.class_draw.data(), first.size()});
   w.draws += first.size();
   for (int c = 0; c < m.classes; ++c)
-    w.state.counts[cell_index(m, tier * m.classes + c, tau)] += w.class_draw[c];
+    if (w.class_draw[c] > 0) cells.add(cell_index(m, tier * m.classes + c, tau), w.class_draw[c]);
 }
 
 // Initial customers: each cohort in the cell of its tenure, split across the churn classes
 // at random by the shares of those who stayed that long.
-void start_path(const Model& m, const World& world, Workspace& w) {
+// The block's cells are empty (BlockCells::clear).
+void start_path(const Model& m, const World& world, Workspace& w, const LaneCells& cells) {
   const Parameters& s = m.parameters;
   PathState& state = w.state;
   std::fill(w.result.metrics.begin(), w.result.metrics.end(), 0.0);
   w.result.payback = 0.0;
   // Every value back to its start; the cells and the tier totals keep their storage, emptied.
   PathState fresh;
-  for (const auto member :
-       {&PathState::counts, &PathState::next, &PathState::tier_customers, &PathState::tier_next}) {
+  for (const auto member : {&PathState::tier_customers, &PathState::tier_next}) {
     fresh.*member = std::move(state.*member);
     std::ranges::fill(fresh.*member, 0);
   }
@@ -152,7 +197,7 @@ void start_path(const Model& m, const World& world, Workspace& w) {
       const Subject subject{m.tier_id[tier],
                             pooled ? kPooledTenure : static_cast<std::uint32_t>(cohort.cell)};
       RandomStream rng(world.seed, world.index, Stream::churn_classes, 0, subject);
-      place(m, w, rng, tier, cohort.customers, cohort.cell, cohort.class_share);
+      place(m, w, cells, rng, tier, cohort.customers, cohort.cell, cohort.class_share);
     }
   for (int tier = 0; tier < m.tiers; ++tier)
     state.previous_revenue +=
@@ -286,7 +331,7 @@ void place_new_customers(Period& p) {
     const std::int64_t joining = w.tier_draw[tier] + w.tier_referred[tier];
     if (joining == 0) continue;
     RandomStream class_rng = p.stream(Stream::churn_classes, Subject{p.m.tier_id[tier]});
-    place(p.m, w, class_rng, tier, joining, 0, p.m.class_share[tier]);
+    place(p.m, w, p.cells, class_rng, tier, joining, 0, p.m.class_share[tier]);
   }
 }
 
@@ -304,11 +349,10 @@ void earn_margins(Period& p) {
     if (m.margin_grows[tier]) {
       const std::vector<double>& growth = m.margin_growth_by_cell[tier];
       margin_units = 0.0;
-      for (int c = 0; c < m.classes; ++c) {
-        const std::int64_t* row = &w.state.counts[p.cell(tier * m.classes + c, 0)];
+      for (int c = 0; c < m.classes; ++c)
         for (int tau = 0; tau < m.tenure_cells; ++tau)
-          margin_units += static_cast<double>(row[tau]) * growth[tau];
-      }
+          margin_units +=
+              static_cast<double>(p.cells[p.cell(tier * m.classes + c, tau)]) * growth[tau];
     }
     w.tier_active[tier] = n;
     w.flows.active += n;
@@ -351,9 +395,9 @@ std::int64_t fail_in_cell(Period& p, int segment, int tau, std::int64_t offers_l
   const int tier = p.m.segment[segment].tier;
   const std::size_t cell = p.cell(segment, tau);
   Workspace& w = p.w;
-  const std::int64_t n = w.state.counts[cell];
+  const std::int64_t n = p.cells[cell];
   if (n == 0) return 0;
-  const Subject subject = p.cell_subject(segment, tau);
+  const Subject subject = cell_subject(p.m, segment, tau);
   RandomStream fail_rng = p.stream(Stream::failures, subject);
   const std::int64_t failures = binomial(fail_rng, n, service.failure[tier]);
   ++w.draws;
@@ -366,7 +410,7 @@ std::int64_t fail_in_cell(Period& p, int segment, int tau, std::int64_t offers_l
   RandomStream defect_rng = p.stream(Stream::defection, subject);
   const std::int64_t defected = binomial(defect_rng, failures - resolved, service.defection[tier]);
   w.draws += 2;
-  w.state.counts[cell] -= defected;
+  p.cells[cell] -= defected;
   w.state.tier_customers[tier] -= defected;
   w.flows.unhappy_defectors += defected;
   w.flows.concessions += static_cast<double>(offered) * service.concession;
@@ -395,66 +439,106 @@ void fail_and_recover(Period& p) {
   record(p, metric("defected"), static_cast<double>(p.w.flows.unhappy_defectors));
 }
 
-// This period's move probabilities of a tier (tier_moves, model.hpp).
-std::span<const double> moves_now(Period& p, int tier) {
-  const std::size_t count = p.m.move_probability[tier].size();
-  tier_moves(p.m, tier, p.w.tier_upgrade[tier], {p.w.move_now.data(), count});
-  return {p.w.move_now.data(), count};
+// One world of a block in the step that runs across the block (churn_and_migrate).
+struct Lane {
+  const Model* m;
+  const World* world;
+  const Environment* env;
+  Workspace* w;
+  const PreparedMultinomial* moves = nullptr;  // its tier's moves this period
+  double hazard_base = 0.0;  // its segment's churn this period before loyalty
+};
+
+// This period's moves of a tier in one world (tier_moves, model.hpp): prepared once for the
+// run when nothing changes them, else once for every cell of the tier.
+const PreparedMultinomial& moves_now(const Lane& lane, int tier) {
+  const Model& m = *lane.m;
+  Workspace& w = *lane.w;
+  const std::optional<PreparedMultinomial>& fixed = m.fixed_moves[tier];
+  if (fixed) return *fixed;
+  const std::span<double> now(w.move_now.data(), m.move_probability[tier].size());
+  tier_moves(m, tier, w.tier_upgrade[tier], now);
+  w.moves_prepared.prepare(now);
+  return w.moves_prepared;
 }
 
-// 6-7. Churn of one segment's cells at the end of the period, then migration of the
-// survivors, then ageing:
+// 6-7. Churn of one cell at the end of the period in every world of the block, then
+// migration of the survivors, then ageing:
 // h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
-void churn_segment(Period& p, int segment, std::span<const double> moves,
-                   const PreparedMultinomial& prepared) {
-  const Model& m = p.m;
-  Workspace& w = p.w;
-  const int tier = m.segment[segment].tier, churn_class = m.segment[segment].churn_class;
-  const int last_cell = m.tenure_cells - 1;
-  const double hazard_base = m.segment[segment].churn * w.tier_effect[tier] * p.env.churn;
-  for (int tau = 0; tau < m.tenure_cells; ++tau) {
-    const std::size_t cell = p.cell(segment, tau);
-    const std::int64_t n = w.state.counts[cell];
-    if (n == 0) continue;      // most cells are empty early in the horizon
-    w.state.counts[cell] = 0;  // emptied as read: it is the next period's `next`
-    RandomStream rng = p.stream(Stream::churn_and_migration, p.cell_subject(segment, tau));
-    const std::int64_t lost = binomial(rng, n, std::min(1.0, hazard_base * m.loyalty_by_cell[tau]));
+// Each world draws from its own stream of the cell, so its counts do not depend on the
+// others; the cell's subject and where its customers go are worked out once for all.
+void churn_cell(std::span<const Lane> lanes, BlockCells& cells, int t, int segment, int tau) {
+  const Model& shape = *lanes.front().m;
+  const int tier = shape.segment[segment].tier, churn_class = shape.segment[segment].churn_class;
+  const int aged = std::min(tau + 1, shape.tenure_cells - 1);
+  const Subject subject = cell_subject(shape, segment, tau);
+  const std::vector<int>& move_to = shape.move_to[tier];
+  const auto destination = [&](std::size_t j) {
+    return cell_index(shape, move_to[j] * shape.classes + churn_class, aged);
+  };
+  std::int64_t* row = &cells.counts[cell_index(shape, segment, tau) * kBlockWorlds];
+  std::int64_t* stay_row = &cells.next[cell_index(shape, segment, aged) * kBlockWorlds];
+  bool stayed = false;
+  std::uint64_t moved = 0;  // bit j: some world moved customers by move j
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    const std::int64_t n = row[l];
+    if (n == 0) continue;
+    row[l] = 0;  // emptied as read: it is the next period's `next`
+    const Lane& lane = lanes[l];
+    Workspace& w = *lane.w;
+    RandomStream rng(lane.world->seed, lane.world->index, Stream::churn_and_migration,
+                     static_cast<std::uint64_t>(t), subject);
+    const std::int64_t lost =
+        binomial(rng, n, std::min(1.0, lane.hazard_base * lane.m->loyalty_by_cell[tau]));
     ++w.draws;
     w.flows.lost += lost;
     std::int64_t stay = n - lost;
-    const int aged = std::min(tau + 1, last_cell);
-    if (stay > 0 && !moves.empty()) {
+    const std::size_t moves = lane.moves->categories();
+    if (stay > 0 && moves > 0) {
       // Migration continues the cell's churn stream: one Philox block usually serves both.
-      stay = prepared.draw(rng, stay, {w.move_draw.data(), moves.size()});
-      w.draws += moves.size();
-      for (std::size_t j = 0; j < moves.size(); ++j) {
-        w.state.next[p.cell(m.move_to[tier][j] * m.classes + churn_class, aged)] += w.move_draw[j];
-        w.state.tier_next[m.move_to[tier][j]] += w.move_draw[j];
+      stay = lane.moves->draw(rng, stay, {w.move_draw.data(), moves});
+      w.draws += moves;
+      for (std::size_t j = 0; j < moves; ++j) {
+        cells.next[destination(j) * kBlockWorlds + l] += w.move_draw[j];
+        w.state.tier_next[move_to[j]] += w.move_draw[j];
+        moved |= static_cast<std::uint64_t>(w.move_draw[j] > 0) << j;
       }
     }
-    w.state.next[p.cell(segment, aged)] += stay;
+    stay_row[l] += stay;
     w.state.tier_next[tier] += stay;
+    stayed |= stay > 0;
   }
+  if (stayed) mark(cells.occupied_next, cell_index(shape, segment, aged));
+  for (; moved != 0; moved &= moved - 1)
+    mark(cells.occupied_next, destination(static_cast<std::size_t>(std::countr_zero(moved))));
 }
 
-void churn_and_migrate(Period& p) {
-  PathState& state = p.w.state;
-  // `next` is empty: the cells were emptied as they were read the period before (or at the
-  // start of the path), so only the cells that receive customers are written.
-  std::fill(state.tier_next.begin(), state.tier_next.end(), 0);
-  p.w.flows.lost = p.w.flows.unhappy_defectors;
-  for (int tier = 0; tier < p.m.tiers; ++tier) {
-    const std::span<const double> moves = moves_now(p, tier);
-    // Prepared once for the run when nothing changes them, else once for every cell of the
-    // tier this period.
-    const std::optional<PreparedMultinomial>& fixed = p.m.fixed_moves[tier];
-    if (!fixed) p.w.moves_prepared.prepare(moves);
-    const PreparedMultinomial& prepared = fixed ? *fixed : p.w.moves_prepared;
-    for (int c = 0; c < p.m.classes; ++c) churn_segment(p, tier * p.m.classes + c, moves, prepared);
+// 6-7 for every cell, in every world of the block; the cells of the block's worlds line up
+// (same_cells).
+void churn_and_migrate(std::span<Lane> lanes, BlockCells& cells, int t) {
+  for (const Lane& lane : lanes) {
+    // `next` is empty: the cells were emptied as they were read the period before (or at
+    // the start of the path), so only the cells that receive customers are written.
+    std::ranges::fill(lane.w->state.tier_next, 0);
+    lane.w->flows.lost = lane.w->flows.unhappy_defectors;
   }
-  std::swap(state.counts, state.next);
-  std::swap(state.tier_customers, state.tier_next);
-  record(p, metric("churned"), static_cast<double>(p.w.flows.lost));
+  const Model& shape = *lanes.front().m;
+  for (int tier = 0; tier < shape.tiers; ++tier) {
+    for (Lane& lane : lanes) lane.moves = &moves_now(lane, tier);
+    for (int segment = tier * shape.classes; segment < (tier + 1) * shape.classes; ++segment) {
+      for (Lane& lane : lanes)
+        lane.hazard_base =
+            lane.m->segment[segment].churn * lane.w->tier_effect[tier] * lane.env->churn;
+      const std::size_t first = cell_index(shape, segment, 0);
+      for_each_occupied(cells.occupied, first, first + shape.tenure_cells, [&](std::size_t cell) {
+        churn_cell(lanes, cells, t, segment, static_cast<int>(cell - first));
+      });
+    }
+  }
+  std::swap(cells.counts, cells.next);
+  std::ranges::fill(cells.occupied, 0);  // every cell was emptied as it was read
+  std::swap(cells.occupied, cells.occupied_next);
+  for (const Lane& lane : lanes) std::swap(lane.w->state.tier_customers, lane.w->state.tier_next);
 }
 
 // 8. Pool and reputation: everyone who left returns to the pool; each unhappy defector
@@ -525,7 +609,7 @@ void finish_path(Period& p) {
   std::int64_t customers_end = 0;
   for (int segment = 0; segment < m.segments; ++segment) {
     std::int64_t n = 0;
-    for (int tau = 0; tau < m.tenure_cells; ++tau) n += state.counts[p.cell(segment, tau)];
+    for (int tau = 0; tau < m.tenure_cells; ++tau) n += p.cells[p.cell(segment, tau)];
     customers_end += n;
     if (n > 0) equity += static_cast<double>(n) * m.equity_per_customer[segment];
   }
@@ -543,25 +627,75 @@ void finish_path(Period& p) {
 
 }  // namespace
 
-void simulate_path(const Model& model, const World& world, const PolicyPlan& plan,
-                   Workspace& workspace) {
-  start_path(model, world, workspace);
-  for (int t = 1; t <= model.horizon; ++t) {
-    Period period{model, world, plan.in_period(t), world.in_period(t), t, workspace};
-    set_budget(period);                  // 2. budget and split
-    acquire_paid(period);                // 3. acquisition: paid marketing,
-    acquire_referrals(period);           //    customer referrals,
-    acquire_intermediaries(period);      //    intermediaries,
-    place_new_customers(period);         //    new customers into tiers and classes
-    earn_margins(period);                // 4. revenue and cost to serve
-    spend_on_retention(period);          //    retention spend and its effects
-    fail_and_recover(period);            // 5. service failures and recovery
-    churn_and_migrate(period);           // 6-7. churn, migration, ageing
-    update_pool_and_reputation(period);  // 8. pool and reputation
-    book_cash_flow(period);              // 9. cash flow, discounted
-    record_series(period);
-    if (t == model.horizon) finish_path(period);
+bool same_cells(const Model& a, const Model& b) {
+  return &a == &b || (a.tiers == b.tiers && a.classes == b.classes &&
+                      a.tenure_cells == b.tenure_cells && a.horizon == b.horizon &&
+                      a.last_cell_pooled == b.last_cell_pooled && a.move_to == b.move_to &&
+                      a.tier_id == b.tier_id);
+}
+
+namespace {
+
+// A period's steps before churn (2-5), in one world of a block.
+void open_period(Period& p) {
+  set_budget(p);                  // 2. budget and split
+  acquire_paid(p);                // 3. acquisition: paid marketing,
+  acquire_referrals(p);           //    customer referrals,
+  acquire_intermediaries(p);      //    intermediaries,
+  place_new_customers(p);         //    new customers into tiers and classes
+  earn_margins(p);                // 4. revenue and cost to serve
+  spend_on_retention(p);          //    retention spend and its effects
+  fail_and_recover(p);            // 5. service failures and recovery
+}
+
+// A period's steps after churn (8-9), in one world of a block.
+void close_period(Period& p) {
+  record(p, metric("churned"), static_cast<double>(p.w.flows.lost));
+  update_pool_and_reputation(p);  // 8. pool and reputation
+  book_cash_flow(p);              // 9. cash flow, discounted
+  record_series(p);
+  if (p.t == p.m.horizon) finish_path(p);
+}
+
+}  // namespace
+
+void simulate_paths(std::span<const World* const> worlds, const PolicyPlan& plan,
+                    std::span<Workspace* const> workspaces, BlockCells& cells) {
+  if (worlds.empty() || worlds.size() > kBlockWorlds || workspaces.size() != worlds.size())
+    throw std::logic_error("a block holds 1 to kBlockWorlds worlds, each with its workspace");
+  const Model& shape = *worlds.front()->model;
+  cells.clear();
+  for (std::size_t l = 0; l < worlds.size(); ++l) {
+    if (!same_cells(shape, *worlds[l]->model))
+      throw std::logic_error("the worlds of a block must have the same cells");
+    start_path(*worlds[l]->model, *worlds[l], *workspaces[l], LaneCells{cells, l});
   }
+  std::array<Lane, kBlockWorlds> lanes;
+  const auto period_of = [&](std::size_t l, int t) {
+    const World& world = *worlds[l];
+    return Period{*world.model,       world, plan.in_period(t), world.in_period(t),
+                  t, *workspaces[l], LaneCells{cells, l}};
+  };
+  for (int t = 1; t <= shape.horizon; ++t) {
+    for (std::size_t l = 0; l < worlds.size(); ++l) {
+      Period period = period_of(l, t);
+      open_period(period);
+      lanes[l] = {worlds[l]->model, worlds[l], &period.env, workspaces[l]};
+    }
+    churn_and_migrate({lanes.data(), worlds.size()}, cells, t);  // 6-7. churn, migration, ageing
+    for (std::size_t l = 0; l < worlds.size(); ++l) {
+      Period period = period_of(l, t);
+      close_period(period);
+    }
+  }
+}
+
+void simulate_path(const Model& model, const World& world, const PolicyPlan& plan,
+                   Workspace& workspace, BlockCells& cells) {
+  if (world.model != &model) throw std::logic_error("the world belongs to another model");
+  const World* const worlds[] = {&world};
+  Workspace* const workspaces[] = {&workspace};
+  simulate_paths(worlds, plan, workspaces, cells);
 }
 
 }  // namespace tenure

@@ -2,7 +2,9 @@
 // (segment, tenure) cell, stepped period by period through the steps of MODEL.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "sim/engine/model.hpp"
@@ -21,9 +23,8 @@ struct PathResult {
 };
 
 // The state of one world under one policy, carried from one period to the next.
+// Its customers per cell are in the block's BlockCells.
 struct PathState {
-  std::vector<std::int64_t> counts;  // customers per [segment][tenure cell], start of period
-  std::vector<std::int64_t> next;    // the same, being filled for the next period
   // Customers per tier: the sum of its cells, kept as they change (no pass over the cells).
   std::vector<std::int64_t> tier_customers;
   std::vector<std::int64_t> tier_next;  // the same for `next`
@@ -70,8 +71,44 @@ struct Workspace {
   PathResult result;
 };
 
-// Simulates `world` under `plan` (one of model.policies) and writes workspace.result.
+// Worlds stepped through the periods together, at most this many: the churn and migration
+// of a cell run across them (the kernel's lanes).
+inline constexpr std::size_t kBlockWorlds = 8;
+
+// The customers of a block's worlds per (segment, tenure) cell, the worlds side by side: a
+// cell's counts in every world of the block are one row, so the step that runs across the
+// block reads and writes a row at a time, and what it works out for a cell (its streams'
+// subject, where its customers go) serves every world.
+struct BlockCells {
+  explicit BlockCells(const Model& model) { fit(model); }
+  // Sizes the rows for a model's cells; allocates only when they grow.
+  void fit(const Model& model);
+  // Empties every cell (a new path of each world).
+  void clear();
+  std::int64_t& count(std::size_t cell, std::size_t lane) {
+    return counts[cell * kBlockWorlds + lane];
+  }
+  std::vector<std::int64_t> counts;  // [cell][world of the block], start of period
+  std::vector<std::int64_t> next;    // the same, being filled for the next period
+  // A bit per cell (cell c is bit c % 64 of word c / 64), set when customers enter it in
+  // some world: the churn step visits only these, as most tenure cells are empty. A set bit
+  // may cover an emptied cell; a clear one never has customers.
+  std::vector<std::uint64_t> occupied;
+  std::vector<std::uint64_t> occupied_next;  // the same for `next`
+};
+
+// Whether two worlds' cells line up, so they can be stepped together: a world whose drawn
+// inputs rebuilt its model may differ in its tiers, classes or tenure cells.
+bool same_cells(const Model& a, const Model& b);
+
+// Simulates each world of a block under `plan` (one of model.policies) and writes each
+// workspace's result. A world's results depend only on the world, never on the others in
+// its block or on their number. The worlds must have the same cells (same_cells).
+void simulate_paths(std::span<const World* const> worlds, const PolicyPlan& plan,
+                    std::span<Workspace* const> workspaces, BlockCells& cells);
+
+// The same for one world; `world.model` must be `model`.
 void simulate_path(const Model& model, const World& world, const PolicyPlan& plan,
-                   Workspace& workspace);
+                   Workspace& workspace, BlockCells& cells);
 
 }  // namespace tenure

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "sim/analysis/run_results.hpp"
+#include "sim/engine/kernel.hpp"
 #include "sim/engine/runner.hpp"
 
 namespace tenure {
@@ -117,13 +118,13 @@ std::optional<std::uint64_t> run_values(const Model& model, std::uint64_t worlds
   return again ? checked_sum(*values, *again) : std::nullopt;
 }
 
-// Values each thread's kernel keeps: the counts of every cell (this period and the next)
-// and one path's metrics and series.
+// Values each thread's kernel keeps for each world of the block it steps (kBlockWorlds):
+// the counts of every cell (this period and the next) and one path's metrics and series.
 std::uint64_t thread_values(const Model& model) {
   const auto cells =
       static_cast<std::uint64_t>(model.segments) * static_cast<std::uint64_t>(model.tenure_cells);
-  return 2 * cells + model.layout.metric_slots() +
-         model.layout.series_slots() * static_cast<std::uint64_t>(model.horizon);
+  return kBlockWorlds * (2 * cells + model.layout.metric_slots() +
+                         model.layout.series_slots() * static_cast<std::uint64_t>(model.horizon));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -38,11 +39,14 @@ std::vector<std::string> input_names(const Model& model) {
   return out;
 }
 
-// Per thread: the world being simulated and the kernel's scratch memory.
+// Per thread: a block of worlds being simulated, and the kernel's scratch memory for each.
 struct Scratch {
-  explicit Scratch(const Model& model) : workspace(model) {}
-  World world;
-  Workspace workspace;
+  explicit Scratch(const Model& model) : cells(model) {
+    for (std::size_t l = 0; l < kBlockWorlds; ++l) workspaces.emplace_back(model);
+  }
+  std::array<World, kBlockWorlds> worlds;
+  std::vector<Workspace> workspaces;
+  BlockCells cells;
 };
 
 // Worlds simulated by one task. Their metrics go straight to their own slots of the results;
@@ -89,22 +93,55 @@ void store(const Model& model, const Workspace& w, std::size_t policy, std::int6
                 horizon, series.begin() + static_cast<std::ptrdiff_t>(k * horizon));
 }
 
-// Simulates the worlds of a chunk under every policy.
+// Simulates a block of worlds, first .. first + count - 1, under every policy.
+void simulate_block(const Model& model, Scratch& local, std::int64_t first, std::size_t count,
+                    Chunk& chunk, RunResults& results) {
+  const std::size_t per_policy = results.series().size() * static_cast<std::size_t>(model.horizon);
+  const std::size_t policies = model.policies.size();
+  std::array<const World*, kBlockWorlds> worlds;
+  std::array<Workspace*, kBlockWorlds> workspaces;
+  local.cells.fit(*local.worlds[0].model);
+  for (std::size_t l = 0; l < count; ++l) {
+    worlds[l] = &local.worlds[l];
+    workspaces[l] = &local.workspaces[l];
+  }
+  for (std::size_t policy = 0; policy < policies; ++policy) {
+    simulate_paths({worlds.data(), count}, model.policies[policy], {workspaces.data(), count},
+                   local.cells);
+    for (std::size_t l = 0; l < count; ++l) {
+      const std::int64_t path = first + static_cast<std::int64_t>(l);
+      const std::size_t at = static_cast<std::size_t>(path - chunk.first) * policies + policy;
+      store(model, local.workspaces[l], policy, path, results,
+            std::span(chunk.series).subspan(at * per_policy, per_policy));
+    }
+  }
+}
+
+// Simulates the worlds of a chunk under every policy, in blocks of consecutive worlds whose
+// cells line up (a world's results do not depend on its block).
 void simulate_chunk(const Model& model, std::uint64_t seed, Scratch& local, Chunk& chunk,
                     RunResults& results) {
   const std::size_t per_policy = results.series().size() * static_cast<std::size_t>(model.horizon);
-  const std::size_t policies = model.policies.size();
-  chunk.series.resize(static_cast<std::size_t>(chunk.last - chunk.first) * policies * per_policy);
+  chunk.series.resize(static_cast<std::size_t>(chunk.last - chunk.first) * model.policies.size() *
+                      per_policy);
+  std::int64_t first = chunk.first;
+  std::size_t count = 0;
   for (std::int64_t path = chunk.first; path != chunk.last; ++path) {
-    World& world = local.world;
-    build_world(model, seed, static_cast<std::uint64_t>(path), world);
-    if (world.model != &model) local.workspace.fit(*world.model);
-    for (std::size_t k = 0; k < world.inputs.size(); ++k) results.input(k)[path] = world.inputs[k];
-    for (std::size_t policy = 0; policy < policies; ++policy) {
-      simulate_path(*world.model, world, model.policies[policy], local.workspace);
-      const std::size_t at = static_cast<std::size_t>(path - chunk.first) * policies + policy;
-      store(model, local.workspace, policy, path, results,
-            std::span(chunk.series).subspan(at * per_policy, per_policy));
+    build_world(model, seed, static_cast<std::uint64_t>(path), local.worlds[count]);
+    if (count > 0 && !same_cells(*local.worlds[0].model, *local.worlds[count].model)) {
+      simulate_block(model, local, first, count, chunk, results);
+      // Built again where the next block starts (a world's model may point into the world).
+      build_world(model, seed, static_cast<std::uint64_t>(path), local.worlds[0]);
+      first = path;
+      count = 0;
+    }
+    const World& built = local.worlds[count];
+    if (built.model != &model) local.workspaces[count].fit(*built.model);
+    for (std::size_t k = 0; k < built.inputs.size(); ++k) results.input(k)[path] = built.inputs[k];
+    if (++count == kBlockWorlds || path + 1 == chunk.last) {
+      simulate_block(model, local, first, count, chunk, results);
+      first = path + 1;
+      count = 0;
     }
   }
 }
@@ -183,7 +220,8 @@ void Simulation::simulate_worlds(std::int64_t first, std::int64_t last, const Se
             tbb::make_filter<Chunk*, Chunk*>(tbb::filter_mode::parallel, simulate) &
             tbb::make_filter<Chunk*, void>(tbb::filter_mode::serial_in_order, add));
   });
-  for (const auto& local : scratch) results_.draws += local->workspace.draws;
+  for (const auto& local : scratch)
+    for (const Workspace& workspace : local->workspaces) results_.draws += workspace.draws;
 }
 
 // Rounds of whole units of worlds, each shared out over the ranks: a rank simulates its

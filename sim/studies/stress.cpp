@@ -93,7 +93,7 @@ Parameters stressed(const Parameters& parameters, const std::string& vary, doubl
   Parameters p = parameters;
   const std::size_t dot = vary.rfind('.');
   if (dot == std::string::npos) {
-    Shock all{"", 1, p.horizon};  // unnamed, so the places of named shocks stay as they are
+    Shock all{"", 1, p.horizon, {}};  // unnamed, so the places of named shocks stay as they are
     shock_key(all, vary) = multiplier;
     p.shocks.push_back(all);
     return p;

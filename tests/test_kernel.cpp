@@ -225,8 +225,10 @@ void expect_blocks_do_not_matter(const Model& model) {
       simulate_paths(block, plan, scratch, cells);
     }
     for (std::size_t i = 0; i < worlds; ++i) {
-      EXPECT_EQ(workspaces[i].result.metrics, alone[i].metrics) << "block " << size << ", world " << i;
-      EXPECT_EQ(workspaces[i].result.series, alone[i].series) << "block " << size << ", world " << i;
+      EXPECT_EQ(workspaces[i].result.metrics, alone[i].metrics)
+          << "block " << size << ", world " << i;
+      EXPECT_EQ(workspaces[i].result.series, alone[i].series)
+          << "block " << size << ", world " << i;
       EXPECT_EQ(workspaces[i].result.payback, alone[i].payback);
     }
   }

@@ -446,7 +446,7 @@ struct Lane {
   const Environment* env;
   Workspace* w;
   const PreparedMultinomial* moves = nullptr;  // its tier's moves this period
-  double hazard_base = 0.0;  // its segment's churn this period before loyalty
+  double hazard_base = 0.0;                    // its segment's churn this period before loyalty
 };
 
 // This period's moves of a tier in one world (tier_moves, model.hpp): prepared once for the
@@ -479,6 +479,7 @@ void churn_cell(std::span<const Lane> lanes, BlockCells& cells, int t, int segme
   std::int64_t* row = &cells.counts[cell_index(shape, segment, tau) * kBlockWorlds];
   std::int64_t* stay_row = &cells.next[cell_index(shape, segment, aged) * kBlockWorlds];
   bool stayed = false;
+  static_assert(limits::kTiers - 1 <= 64, "a bit per move");
   std::uint64_t moved = 0;  // bit j: some world moved customers by move j
   for (std::size_t l = 0; l < lanes.size(); ++l) {
     const std::int64_t n = row[l];
@@ -628,24 +629,24 @@ void finish_path(Period& p) {
 }  // namespace
 
 bool same_cells(const Model& a, const Model& b) {
-  return &a == &b || (a.tiers == b.tiers && a.classes == b.classes &&
-                      a.tenure_cells == b.tenure_cells && a.horizon == b.horizon &&
-                      a.last_cell_pooled == b.last_cell_pooled && a.move_to == b.move_to &&
-                      a.tier_id == b.tier_id);
+  return &a == &b ||
+         (a.tiers == b.tiers && a.classes == b.classes && a.tenure_cells == b.tenure_cells &&
+          a.horizon == b.horizon && a.last_cell_pooled == b.last_cell_pooled &&
+          a.move_to == b.move_to && a.tier_id == b.tier_id);
 }
 
 namespace {
 
 // A period's steps before churn (2-5), in one world of a block.
 void open_period(Period& p) {
-  set_budget(p);                  // 2. budget and split
-  acquire_paid(p);                // 3. acquisition: paid marketing,
-  acquire_referrals(p);           //    customer referrals,
-  acquire_intermediaries(p);      //    intermediaries,
-  place_new_customers(p);         //    new customers into tiers and classes
-  earn_margins(p);                // 4. revenue and cost to serve
-  spend_on_retention(p);          //    retention spend and its effects
-  fail_and_recover(p);            // 5. service failures and recovery
+  set_budget(p);              // 2. budget and split
+  acquire_paid(p);            // 3. acquisition: paid marketing,
+  acquire_referrals(p);       //    customer referrals,
+  acquire_intermediaries(p);  //    intermediaries,
+  place_new_customers(p);     //    new customers into tiers and classes
+  earn_margins(p);            // 4. revenue and cost to serve
+  spend_on_retention(p);      //    retention spend and its effects
+  fail_and_recover(p);        // 5. service failures and recovery
 }
 
 // A period's steps after churn (8-9), in one world of a block.
@@ -673,8 +674,8 @@ void simulate_paths(std::span<const World* const> worlds, const PolicyPlan& plan
   std::array<Lane, kBlockWorlds> lanes;
   const auto period_of = [&](std::size_t l, int t) {
     const World& world = *worlds[l];
-    return Period{*world.model,       world, plan.in_period(t), world.in_period(t),
-                  t, *workspaces[l], LaneCells{cells, l}};
+    const PolicyStep& split = plan.in_period(t);
+    return Period{*world.model, world, split, world.in_period(t), t, *workspaces[l], {cells, l}};
   };
   for (int t = 1; t <= shape.horizon; ++t) {
     for (std::size_t l = 0; l < worlds.size(); ++l) {

@@ -462,56 +462,115 @@ const PreparedMultinomial& moves_now(const Lane& lane, int tier) {
   return w.moves_prepared;
 }
 
+// A tier's moves this period in every world of a block: for move j, the probability each
+// world's conditional binomial samples and whether it counts failures
+// (PreparedMultinomial::conditional).
+struct TierMoves {
+  std::array<WorldRow<double>, limits::kTiers> smaller{}, complement{};
+};
+
+// A cell's draws in every world of a block: the customers, the words of each world's stream
+// of the cell (churn, then each move), and what is left after each draw.
+struct CellRow {
+  static constexpr std::size_t kWords = 4 * ((limits::kTiers + 3) / 4);  // churn + moves
+  WorldRow<std::int64_t> n{}, stay{}, drawn{};
+  std::array<WorldRow<std::uint64_t>, kWords> word;
+};
+
+// The words of each world's stream of the cell (RandomStream's blocks 0, 1, ...), enough for
+// churn and every move.
+void draw_words(std::span<const Lane> lanes, CellRow& d, int t, Subject subject,
+                std::size_t words) {
+  WorldRow<std::uint64_t> world{};
+  for (std::size_t l = 0; l < lanes.size(); ++l) world[l] = lanes[l].world->index;
+  std::array<std::uint64_t, 4> counter =
+      RandomStream::counter(Stream::churn_and_migration, static_cast<std::uint64_t>(t), subject);
+  for (std::size_t block = 0; 4 * block < words; ++block) {
+    counter[3] = block;
+    std::array<WorldRow<std::uint64_t>, 4> out;
+    philox_row(counter, lanes.front().world->seed, world, out);
+    for (std::size_t k = 0; k < 4; ++k) d.word[4 * block + k] = out[k];
+  }
+}
+
+// Churn in every world: binomial(stream, n, min(1, h)) with h the world's hazard. The draws
+// the shortcut settles are decided in lanes, the others one by one.
+void draw_churn(std::span<const Lane> lanes, CellRow& d, int tau) {
+  WorldRow<double> p{}, smaller{}, complement{};
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    p[l] = std::min(1.0, lanes[l].hazard_base * lanes[l].m->loyalty_by_cell[tau]);
+    const SampledProbability hazard = sampled_probability(p[l]);
+    smaller[l] = hazard.smaller;
+    complement[l] = hazard.complement ? 1.0 : 0.0;
+  }
+  std::uint64_t unsettled = unsettled_row(d.word[0], d.n, smaller, complement);
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) d.drawn[l] = complement[l] != 0.0 ? d.n[l] : 0;
+  for (; unsettled != 0; unsettled &= unsettled - 1) {
+    const auto l = static_cast<std::size_t>(std::countr_zero(unsettled));
+    d.drawn[l] = binomial_quantile(RandomStream::to_uniform(d.word[0][l]), d.n[l], p[l]);
+  }
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] = d.n[l] - d.drawn[l];
+}
+
+// Move j of the survivors in every world: its conditional binomial among those not yet
+// moved (PreparedMultinomial::draw), from word 1 + j of the stream.
+void draw_move(std::span<const Lane> lanes, CellRow& d, std::size_t j, const TierMoves& moves) {
+  std::uint64_t unsettled =
+      unsettled_row(d.word[1 + j], d.stay, moves.smaller[j], moves.complement[j]);
+  for (std::size_t l = 0; l < kBlockWorlds; ++l)
+    d.drawn[l] = moves.complement[j][l] != 0.0 && d.stay[l] > 0 ? d.stay[l] : 0;
+  for (; unsettled != 0; unsettled &= unsettled - 1) {
+    const auto l = static_cast<std::size_t>(std::countr_zero(unsettled));
+    const PreparedMultinomial& prepared = *lanes[l].moves;
+    d.drawn[l] = prepared.conditional(j).quantile(RandomStream::to_uniform(d.word[1 + j][l]),
+                                                  d.stay[l], prepared.none(j));
+  }
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] -= d.drawn[l];
+}
+
+// Adds a row of counts to a cell of the next period's, and marks it if any is above 0.
+void add_row(BlockCells& cells, std::size_t cell, const WorldRow<std::int64_t>& counts) {
+  std::int64_t* row = &cells.next[cell * kBlockWorlds];
+  bool any = false;
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) {
+    row[l] += counts[l];
+    any |= counts[l] > 0;
+  }
+  if (any) mark(cells.occupied_next, cell);
+}
+
 // 6-7. Churn of one cell at the end of the period in every world of the block, then
 // migration of the survivors, then ageing:
 // h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
 // Each world draws from its own stream of the cell, so its counts do not depend on the
 // others; the cell's subject and where its customers go are worked out once for all.
-void churn_cell(std::span<const Lane> lanes, BlockCells& cells, int t, int segment, int tau) {
+void churn_cell(std::span<const Lane> lanes, const TierMoves& moves, BlockCells& cells, int t,
+                int segment, int tau) {
   const Model& shape = *lanes.front().m;
   const int tier = shape.segment[segment].tier, churn_class = shape.segment[segment].churn_class;
   const int aged = std::min(tau + 1, shape.tenure_cells - 1);
-  const Subject subject = cell_subject(shape, segment, tau);
   const std::vector<int>& move_to = shape.move_to[tier];
-  const auto destination = [&](std::size_t j) {
-    return cell_index(shape, move_to[j] * shape.classes + churn_class, aged);
-  };
   std::int64_t* row = &cells.counts[cell_index(shape, segment, tau) * kBlockWorlds];
-  std::int64_t* stay_row = &cells.next[cell_index(shape, segment, aged) * kBlockWorlds];
-  bool stayed = false;
-  static_assert(limits::kTiers - 1 <= 64, "a bit per move");
-  std::uint64_t moved = 0;  // bit j: some world moved customers by move j
-  for (std::size_t l = 0; l < lanes.size(); ++l) {
-    const std::int64_t n = row[l];
-    if (n == 0) continue;
+  CellRow d;
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) {
+    d.n[l] = row[l];
     row[l] = 0;  // emptied as read: it is the next period's `next`
-    const Lane& lane = lanes[l];
-    Workspace& w = *lane.w;
-    RandomStream rng(lane.world->seed, lane.world->index, Stream::churn_and_migration,
-                     static_cast<std::uint64_t>(t), subject);
-    const std::int64_t lost =
-        binomial(rng, n, std::min(1.0, lane.hazard_base * lane.m->loyalty_by_cell[tau]));
-    ++w.draws;
-    w.flows.lost += lost;
-    std::int64_t stay = n - lost;
-    const std::size_t moves = lane.moves->categories();
-    if (stay > 0 && moves > 0) {
-      // Migration continues the cell's churn stream: one Philox block usually serves both.
-      stay = lane.moves->draw(rng, stay, {w.move_draw.data(), moves});
-      w.draws += moves;
-      for (std::size_t j = 0; j < moves; ++j) {
-        cells.next[destination(j) * kBlockWorlds + l] += w.move_draw[j];
-        w.state.tier_next[move_to[j]] += w.move_draw[j];
-        moved |= static_cast<std::uint64_t>(w.move_draw[j] > 0) << j;
-      }
-    }
-    stay_row[l] += stay;
-    w.state.tier_next[tier] += stay;
-    stayed |= stay > 0;
   }
-  if (stayed) mark(cells.occupied_next, cell_index(shape, segment, aged));
-  for (; moved != 0; moved &= moved - 1)
-    mark(cells.occupied_next, destination(static_cast<std::size_t>(std::countr_zero(moved))));
+  draw_words(lanes, d, t, cell_subject(shape, segment, tau), 1 + move_to.size());
+  draw_churn(lanes, d, tau);
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    Workspace& w = *lanes[l].w;
+    w.draws += static_cast<std::uint64_t>(d.n[l] > 0) * (1 + (d.stay[l] > 0) * move_to.size());
+    w.flows.lost += d.drawn[l];
+  }
+  for (std::size_t j = 0; j < move_to.size(); ++j) {
+    draw_move(lanes, d, j, moves);
+    add_row(cells, cell_index(shape, move_to[j] * shape.classes + churn_class, aged), d.drawn);
+    for (std::size_t l = 0; l < lanes.size(); ++l)
+      lanes[l].w->state.tier_next[move_to[j]] += d.drawn[l];
+  }
+  add_row(cells, cell_index(shape, segment, aged), d.stay);
+  for (std::size_t l = 0; l < lanes.size(); ++l) lanes[l].w->state.tier_next[tier] += d.stay[l];
 }
 
 // 6-7 for every cell, in every world of the block; the cells of the block's worlds line up
@@ -524,15 +583,22 @@ void churn_and_migrate(std::span<Lane> lanes, BlockCells& cells, int t) {
     lane.w->flows.lost = lane.w->flows.unhappy_defectors;
   }
   const Model& shape = *lanes.front().m;
+  TierMoves moves;
   for (int tier = 0; tier < shape.tiers; ++tier) {
-    for (Lane& lane : lanes) lane.moves = &moves_now(lane, tier);
+    for (std::size_t l = 0; l < lanes.size(); ++l) {
+      lanes[l].moves = &moves_now(lanes[l], tier);
+      for (std::size_t j = 0; j < lanes[l].moves->categories(); ++j) {
+        moves.smaller[j][l] = lanes[l].moves->conditional(j).smaller();
+        moves.complement[j][l] = lanes[l].moves->conditional(j).complement() ? 1.0 : 0.0;
+      }
+    }
     for (int segment = tier * shape.classes; segment < (tier + 1) * shape.classes; ++segment) {
       for (Lane& lane : lanes)
         lane.hazard_base =
             lane.m->segment[segment].churn * lane.w->tier_effect[tier] * lane.env->churn;
       const std::size_t first = cell_index(shape, segment, 0);
       for_each_occupied(cells.occupied, first, first + shape.tenure_cells, [&](std::size_t cell) {
-        churn_cell(lanes, cells, t, segment, static_cast<int>(cell - first));
+        churn_cell(lanes, moves, cells, t, segment, static_cast<int>(cell - first));
       });
     }
   }
@@ -667,8 +733,8 @@ void simulate_paths(std::span<const World* const> worlds, const PolicyPlan& plan
   const Model& shape = *worlds.front()->model;
   cells.clear();
   for (std::size_t l = 0; l < worlds.size(); ++l) {
-    if (!same_cells(shape, *worlds[l]->model))
-      throw std::logic_error("the worlds of a block must have the same cells");
+    if (!same_cells(shape, *worlds[l]->model) || worlds[l]->seed != worlds[0]->seed)
+      throw std::logic_error("the worlds of a block must have the same cells and seed");
     start_path(*worlds[l]->model, *worlds[l], *workspaces[l], LaneCells{cells, l});
   }
   std::array<Lane, kBlockWorlds> lanes;

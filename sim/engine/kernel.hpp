@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "sim/engine/cell_lanes.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/samplers.hpp"
 #include "sim/engine/world.hpp"
@@ -70,10 +71,6 @@ struct Workspace {
   std::uint64_t draws = 0;                  // sampler calls, for benchmarks
   PathResult result;
 };
-
-// Worlds stepped through the periods together, at most this many: the churn and migration
-// of a cell run across them (the kernel's lanes).
-inline constexpr std::size_t kBlockWorlds = 8;
 
 // The customers of a block's worlds per (segment, tenure) cell, the worlds side by side: a
 // cell's counts in every world of the block are one row, so the step that runs across the

@@ -71,9 +71,15 @@ class RandomStream {
   // Periods fit in 48 bits and mechanisms in 16: the first counter word holds both.
   RandomStream(std::uint64_t seed, std::uint64_t world, Stream stream, std::uint64_t period,
                Subject subject = {})
-      : key_{{seed, world}},
-        counter_{{static_cast<std::uint64_t>(stream) << 48 | period, subject.entity,
-                  static_cast<std::uint64_t>(subject.tenure) << 32 | subject.churn_class, 0}} {}
+      : key_{{seed, world}}, counter_(block_counter(counter(stream, period, subject))) {}
+
+  // The counter of such a stream's first block; block b has b as its last word. The key is
+  // (seed, world).
+  static std::array<std::uint64_t, 4> counter(Stream stream, std::uint64_t period,
+                                              Subject subject) {
+    return {static_cast<std::uint64_t>(stream) << 48 | period, subject.entity,
+            static_cast<std::uint64_t>(subject.tenure) << 32 | subject.churn_class, 0};
+  }
 
   // Next raw 64-bit word.
   std::uint64_t next_u64() {
@@ -96,6 +102,9 @@ class RandomStream {
   std::uint64_t blocks() const { return counter_.v[3]; }
 
  private:
+  static Generator::ctr_type block_counter(const std::array<std::uint64_t, 4>& words) {
+    return {{words[0], words[1], words[2], words[3]}};
+  }
   void refill() {
     block_ = Generator()(counter_, key_);
     ++counter_.v[3];

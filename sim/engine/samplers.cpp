@@ -190,24 +190,14 @@ std::int64_t poisson_search(double u, double mean) {
   return poisson_search(u, mean);
 }
 
-// A uniform at or below this is a draw of 0 from a binomial of mean n p (p <= 1/2), known
-// without computing P(X = 0) = q^n: by Bernoulli's inequality q^n >= 1 - n p. The margin
-// covers the rounding of n p and of the computed q^n: with n p < 1 and p <= 1/2, q^n >= e^-2
-// and exp(n log1p(-p)) is within a few units of 2^-53 of it, far inside 1e-14. So every
-// uniform this accepts the full computation also answers 0: the counts are bit for bit
-// those without the shortcut. It spares the draws of 0 that are likeliest (1 - n p of them)
-// every transcendental call.
-double certainly_none_below(double mean) {
-  return 1.0 - mean - 1e-14;
-}
-
 }  // namespace
 
 PreparedBinomial::PreparedBinomial(double p) {
-  if (!(p > 0.0)) return;  // 0 and NaN: no successes
-  p_ = std::min(p, 1.0);
-  complement_ = p_ > 0.5;
-  smaller_ = complement_ ? 1.0 - p_ : p_;  // exact: 1 - p has no rounding for p in [1/2, 1]
+  const SampledProbability sampled = sampled_probability(p);
+  if (sampled.p == 0.0) return;
+  p_ = sampled.p;
+  complement_ = sampled.complement;
+  smaller_ = sampled.smaller;
   log_q_ = std::log1p(-smaller_);
   odds_ = smaller_ / (1.0 - smaller_);
 }
@@ -307,8 +297,7 @@ std::int64_t PreparedMultinomial::draw(RandomStream& rng, std::int64_t n,
                                        std::span<std::int64_t> counts) const {
   std::int64_t left = n;
   for (std::size_t i = 0; i < conditional_.size(); ++i) {
-    const std::span<const double> none = none_.empty() ? std::span<const double>{} : none_[i];
-    counts[i] = conditional_[i].quantile(rng.uniform(), left, none);
+    counts[i] = conditional_[i].quantile(rng.uniform(), left, none(i));
     left -= counts[i];
   }
   return left;

@@ -29,6 +29,7 @@
 // They are our own code, not <random>, so results do not depend on the standard library.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -40,6 +41,18 @@ namespace tenure {
 inline constexpr double kSearchFromZeroBelow = 128.0;
 inline constexpr double kBinomialSumBelow = 32768.0;
 inline constexpr double kPoissonSumBelow = 1024.0;
+
+// A uniform at or below this is a draw of 0 from a binomial of mean n p (p <= 1/2), known
+// without computing P(X = 0) = q^n: by Bernoulli's inequality q^n >= 1 - n p. The margin
+// covers the rounding of n p and of the computed q^n: with n p < 1 and p <= 1/2, q^n >= e^-2
+// and exp(n log1p(-p)) is within a few units of 2^-53 of it, far inside 1e-14. So every
+// uniform this accepts the full computation also answers 0: the counts are bit for bit
+// those without the shortcut. It spares the draws of 0 that are likeliest (1 - n p of them)
+// every transcendental call.
+inline constexpr double kCertainlyNoneMargin = 1e-14;
+inline double certainly_none_below(double mean) {
+  return 1.0 - mean - kCertainlyNoneMargin;
+}
 
 // The smallest k with u <= P(X <= k), X ~ Binomial(n, p), for 0 < u < 1; p outside [0, 1]
 // is clamped, n <= 0 gives 0. Non-decreasing in u. For p > 1/2 it is n minus the count of
@@ -66,6 +79,19 @@ inline std::int64_t poisson(RandomStream& rng, double mean) {
 std::int64_t multinomial(RandomStream& rng, std::int64_t n, std::span<const double> probabilities,
                          std::span<std::int64_t> counts);
 
+// The probability a binomial draw samples: p clamped to [0, 1] (NaN counts as 0), and the
+// smaller of it and 1 - p, with whether that is 1 - p (the draw counts failures).
+struct SampledProbability {
+  double p = 0.0, smaller = 0.0;
+  bool complement = false;
+};
+inline SampledProbability sampled_probability(double p) {
+  if (!(p > 0.0)) return {};  // 0 and NaN: no successes
+  const double clamped = std::min(p, 1.0);
+  const bool complement = clamped > 0.5;
+  return {clamped, complement ? 1.0 - clamped : clamped, complement};  // 1 - p exact above 1/2
+}
+
 // A binomial probability prepared for many draws with different n: what depends only on p
 // (log(1 - p), p / (1 - p)) is computed once, so a draw of small mean makes one exp() and
 // no other transcendental call (the plain function adds a log1p() and a division).
@@ -78,6 +104,9 @@ class PreparedBinomial {
   explicit PreparedBinomial(double p);
 
   double probability() const { return p_; }
+  // The probability sampled, min(p, 1 - p), and whether it is 1 - p (failures are counted).
+  double smaller() const { return smaller_; }
+  bool complement() const { return complement_; }
   // `none`, if given, holds P(X = 0) for n < none.size() (none_table): looked up instead of
   // computed, with the same value, so the draw is the same bit for bit.
   std::int64_t quantile(double u, std::int64_t n, std::span<const double> none = {}) const;
@@ -123,6 +152,13 @@ class PreparedMultinomial {
 
   void prepare(std::span<const double> probabilities);
   std::size_t categories() const { return conditional_.size(); }
+  // Category i's binomial, of its conditional probability among the trials not yet
+  // assigned, and its table of P(none) (empty unless tabulated): draw() draws counts[i] as
+  // conditional(i).quantile(u, left, none(i)).
+  const PreparedBinomial& conditional(std::size_t i) const { return conditional_[i]; }
+  std::span<const double> none(std::size_t i) const {
+    return none_.empty() ? std::span<const double>{} : std::span<const double>(none_[i]);
+  }
   std::int64_t draw(RandomStream& rng, std::int64_t n, std::span<std::int64_t> counts) const;
   // For probabilities shared by a whole run: tabulates P(none) of each category for up to
   // `size` trials (PreparedBinomial::none_table), sparing the draws their exp(). The same

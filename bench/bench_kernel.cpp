@@ -66,6 +66,7 @@ void BM_KernelBaselineOneThread(benchmark::State& state) {
   std::uint64_t draws = 0;
   for (const tenure::Workspace& workspace : workspaces) draws += workspace.draws;
   report(state, path_periods, draws, since(start), 1);
+  state.SetLabel("lanes: " + tenure::lanes_target());
 }
 BENCHMARK(BM_KernelBaselineOneThread)->Unit(benchmark::kMicrosecond);
 

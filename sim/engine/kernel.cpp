@@ -29,7 +29,6 @@ void Workspace::fit(const Model& model) {
   state.tier_next.resize(model.tiers);
   std::size_t most_moves = 0;
   for (const auto& moves : model.move_probability) most_moves = std::max(most_moves, moves.size());
-  move_draw.resize(most_moves);
   move_now.resize(most_moves);
   moves_prepared.prepare(move_now);  // room for the most moves, so preparing never allocates
   result.metrics.resize(model.layout.metric_slots());
@@ -56,6 +55,12 @@ void mark(std::vector<std::uint64_t>& occupied, std::size_t cell) {
   occupied[cell / 64] |= std::uint64_t{1} << (cell % 64);
 }
 
+// Calls visit(i) for each set bit i of `bits`, lowest first.
+template <typename Visit>
+void for_each_bit(std::uint64_t bits, const Visit& visit) {
+  for (; bits != 0; bits &= bits - 1) visit(static_cast<std::size_t>(std::countr_zero(bits)));
+}
+
 // Calls visit(cell) for each cell of [first, end) whose occupancy bit is set, in order.
 template <typename Visit>
 void for_each_occupied(const std::vector<std::uint64_t>& occupied, std::size_t first,
@@ -64,7 +69,7 @@ void for_each_occupied(const std::vector<std::uint64_t>& occupied, std::size_t f
     std::uint64_t bits = occupied[word];
     if (word * 64 < first) bits &= ~std::uint64_t{0} << (first % 64);
     if (word * 64 + 64 > end) bits &= (std::uint64_t{1} << (end % 64)) - 1;
-    for (; bits != 0; bits &= bits - 1) visit(word * 64 + std::countr_zero(bits));
+    for_each_bit(bits, [&](std::size_t bit) { visit(word * 64 + bit); });
   }
 }
 
@@ -503,28 +508,26 @@ void draw_churn(std::span<const Lane> lanes, CellRow& d, int tau) {
     smaller[l] = hazard.smaller;
     complement[l] = hazard.complement ? 1.0 : 0.0;
   }
-  std::uint64_t unsettled = unsettled_row(d.word[0], d.n, smaller, complement);
-  for (std::size_t l = 0; l < kBlockWorlds; ++l) d.drawn[l] = complement[l] != 0.0 ? d.n[l] : 0;
-  for (; unsettled != 0; unsettled &= unsettled - 1) {
-    const auto l = static_cast<std::size_t>(std::countr_zero(unsettled));
+  for (std::size_t l = 0; l < kBlockWorlds; ++l)
+    d.drawn[l] = settled_count(d.n[l], complement[l] != 0.0);
+  for_each_bit(unsettled_row(d.word[0], d.n, smaller, complement), [&](std::size_t l) {
     d.drawn[l] = binomial_quantile(RandomStream::to_uniform(d.word[0][l]), d.n[l], p[l]);
-  }
+  });
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] = d.n[l] - d.drawn[l];
 }
 
 // Move j of the survivors in every world: its conditional binomial among those not yet
 // moved (PreparedMultinomial::draw), from word 1 + j of the stream.
 void draw_move(std::span<const Lane> lanes, CellRow& d, std::size_t j, const TierMoves& moves) {
-  std::uint64_t unsettled =
-      unsettled_row(d.word[1 + j], d.stay, moves.smaller[j], moves.complement[j]);
   for (std::size_t l = 0; l < kBlockWorlds; ++l)
-    d.drawn[l] = moves.complement[j][l] != 0.0 && d.stay[l] > 0 ? d.stay[l] : 0;
-  for (; unsettled != 0; unsettled &= unsettled - 1) {
-    const auto l = static_cast<std::size_t>(std::countr_zero(unsettled));
+    d.drawn[l] = settled_count(d.stay[l], moves.complement[j][l] != 0.0);
+  const std::uint64_t unsettled =
+      unsettled_row(d.word[1 + j], d.stay, moves.smaller[j], moves.complement[j]);
+  for_each_bit(unsettled, [&](std::size_t l) {
     const PreparedMultinomial& prepared = *lanes[l].moves;
     d.drawn[l] = prepared.conditional(j).quantile(RandomStream::to_uniform(d.word[1 + j][l]),
                                                   d.stay[l], prepared.none(j));
-  }
+  });
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] -= d.drawn[l];
 }
 

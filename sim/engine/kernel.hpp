@@ -62,7 +62,6 @@ struct Workspace {
   std::vector<std::int64_t> tier_active;
   std::vector<std::int64_t> tier_draw;      // new customers per tier from the mix
   std::vector<std::int64_t> tier_referred;  // new customers per tier from customer referrals
-  std::vector<std::int64_t> move_draw;      // scratch for migration counts
   std::vector<double> move_now;             // this period's move probabilities of a tier
   PreparedMultinomial moves_prepared;       // the same, prepared once for every cell of it
   std::vector<std::int64_t> class_draw;     // scratch for splits over churn classes

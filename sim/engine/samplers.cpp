@@ -222,7 +222,7 @@ std::int64_t PreparedBinomial::quantile(double u, std::int64_t n,
   const double mean = static_cast<double>(n) * smaller_;
   std::int64_t k = 0;
   if (mean < kSearchFromZeroBelow) {
-    if (v <= certainly_none_below(mean)) return complement_ ? n : 0;
+    if (v <= certainly_none_below(mean)) return settled_count(n, complement_);
     const auto at = static_cast<std::size_t>(n);
     const double none = at < none_table.size()
                             ? none_table[at]

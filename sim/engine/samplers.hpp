@@ -53,6 +53,11 @@ inline constexpr double kCertainlyNoneMargin = 1e-14;
 inline double certainly_none_below(double mean) {
   return 1.0 - mean - kCertainlyNoneMargin;
 }
+// The count of a draw from n trials this settles: none, or all n when the draw counts
+// failures (p > 1/2).
+inline std::int64_t settled_count(std::int64_t n, bool complement) {
+  return complement && n > 0 ? n : 0;
+}
 
 // The smallest k with u <= P(X <= k), X ~ Binomial(n, p), for 0 < u < 1; p outside [0, 1]
 // is clamped, n <= 0 gives 0. Non-decreasing in u. For p > 1/2 it is n minus the count of

@@ -189,7 +189,8 @@ void start_path(const Model& m, const World& world, Workspace& w, const LaneCell
   PathState& state = w.state;
   std::fill(w.result.metrics.begin(), w.result.metrics.end(), 0.0);
   w.result.payback = 0.0;
-  // Every value back to its start; the cells and the tier totals keep their storage, emptied.
+  // Every value back to its start; the tier totals keep their storage, emptied (the cells are
+  // the block's, emptied by BlockCells::clear).
   PathState fresh;
   for (const auto member : {&PathState::tier_customers, &PathState::tier_next}) {
     fresh.*member = std::move(state.*member);

@@ -17,7 +17,7 @@ SANITIZER_ENV := ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:print_stacktrace=1:
 # The program itself builds with GCC alone.
 PACKAGES := build-essential cmake pkg-config libeigen3-dev libtbb-dev libyaml-cpp-dev \
             libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev \
-            librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev libhwy-dev openmpi-bin \
+            librandom123-dev libboost-dev libfmt-dev libnlopt-cxx-dev libhwy-dev libsleef-dev openmpi-bin \
             libopenmpi-dev
 TEST_PACKAGES := chromium clang libclang-rt-14-dev python3-yaml python3-jsonschema
 

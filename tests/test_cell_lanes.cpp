@@ -1,7 +1,7 @@
 // The SIMD lanes of the kernel's churn step (cell_lanes.hpp) against the scalar code they
 // stand for, on every instruction set this machine has and the program was compiled for:
-// Random123's Philox word for word, and the shortcut to 0 settling only draws whose count
-// it knows, the same lanes on every instruction set.
+// Random123's Philox word for word, and the binomial draws of small mean bit for bit, the same
+// on every instruction set.
 #include <gtest/gtest.h>
 #include <hwy/targets.h>
 
@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -57,69 +58,114 @@ TEST(CellLanes, PhiloxRowGivesRandom123sWords) {
   });
 }
 
-// Draws whose uniforms sit on either side of the shortcut's bound, 1 - n p - 1e-14, and
-// anywhere else; counts of 0 to 2^40, probabilities from 0 to 1, NaN and above 1.
+// Draws whose uniforms sit on either side of the shortcut's bound, 1 - n p - 1e-14, and of
+// P(X = 0), at the top of the lattice (where the sums stop growing below u) and anywhere
+// else; counts of 0 to 2^40, probabilities from 0 to 1, NaN and above 1, means on either side
+// of kSearchFromZeroBelow (sums up to 200 counts long).
 struct Draw {
   std::uint64_t word;
   std::int64_t n;
   double p;
 };
 
+// The word whose uniform is the lattice point nearest `u` (RandomStream::to_uniform).
+std::uint64_t word_at(double u) {
+  const auto j = static_cast<std::uint64_t>(std::clamp(u, 0.0, 1.0) * 0x1p52);
+  return (j & ((std::uint64_t{1} << 52) - 1)) << 12;
+}
+
 std::vector<Draw> draws_to_test() {
   std::mt19937_64 pick(11);
   std::vector<Draw> out;
-  for (const std::int64_t n : {0L, 1L, 2L, 7L, 60L, 5000L, 1L << 40})
-    for (const double p : {0.0, 1e-12, 1e-4, 0.01, 0.3, 0.5, 0.5000001, 0.9, 1.0, 1.5,
-                           std::numeric_limits<double>::quiet_NaN()}) {
+  for (const std::int64_t n : {0L, 1L, 2L, 3L, 5L, 6L, 7L, 60L, 1000L, 5000L, 1L << 40})
+    for (const double p : {0.0, 1e-12, 1e-4, 0.01, 0.05, 0.1279, 0.13, 0.3, 0.5, 0.5000001, 0.9,
+                           1.0, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
       const SampledProbability s = sampled_probability(p);
-      const double bound = certainly_none_below(static_cast<double>(n) * s.smaller);
-      const double at = s.complement ? 1.0 - bound : bound;
-      const auto j = static_cast<std::uint64_t>(std::clamp(at, 0.0, 1.0) * 0x1p52);
-      for (const std::uint64_t k : {j - 2, j - 1, j, j + 1, j + 2})
-        out.push_back({(k & ((std::uint64_t{1} << 52) - 1)) << 12, n, p});
-      for (int r = 0; r < 20; ++r) out.push_back({pick(), n, p});
+      const double shortcut = certainly_none_below(static_cast<double>(n) * s.smaller);
+      const double none = none_probability(n, log_complement(s.smaller));
+      for (const double edge : {shortcut, none}) {
+        const std::uint64_t at = word_at(s.complement ? 1.0 - edge : edge);
+        for (const std::uint64_t step : {0ull, 1ull, 2ull}) {
+          out.push_back({at + (step << 12), n, p});
+          out.push_back({at - (step << 12), n, p});
+        }
+      }
+      for (std::uint64_t top = 0; top < 4; ++top) {  // u = 1 - (2 top + 1) 2^-53, and near 0
+        out.push_back({~std::uint64_t{0} - (top << 11), n, p});
+        out.push_back({top << 11, n, p});
+      }
+      for (int r = 0; r < 40; ++r) out.push_back({pick(), n, p});
     }
   return out;
 }
 
-TEST(CellLanes, TheShortcutSettlesOnlyDrawsItKnowsTheSameOnEveryInstructionSet) {
+// What binomial_row gives for every draw, a row at a time: the counts, and whether each was
+// left to the scalar sampler.
+struct RowDraws {
+  std::vector<std::int64_t> count;
+  std::vector<bool> left;
+  bool operator==(const RowDraws&) const = default;
+};
+
+RowDraws draw_in_rows(const std::vector<Draw>& draws, bool with_log_q) {
+  RowDraws out;
+  for (std::size_t first = 0; first < draws.size(); first += kBlockWorlds) {
+    WorldRow<std::uint64_t> word{};
+    WorldRow<std::int64_t> n{}, count{};
+    WorldRow<double> smaller{}, complement{}, log_q{};
+    const std::size_t lanes = std::min(kBlockWorlds, draws.size() - first);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const Draw& d = draws[first + l];
+      const PreparedBinomial prepared(d.p);
+      word[l] = d.word;
+      n[l] = d.n;
+      smaller[l] = prepared.smaller();
+      complement[l] = prepared.complement() ? 1.0 : 0.0;
+      log_q[l] = prepared.log_q();
+    }
+    const std::uint64_t left =
+        binomial_row(word, n, smaller, complement, with_log_q ? &log_q : nullptr, count);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      out.count.push_back(count[l]);
+      out.left.push_back((left >> l & 1) != 0);
+    }
+  }
+  return out;
+}
+
+TEST(CellLanes, BinomialRowDrawsWhatTheScalarSamplerDrawsOnEveryInstructionSet) {
   const std::vector<Draw> draws = draws_to_test();
-  std::vector<std::uint64_t> first_target;
-  std::size_t settled = 0, unsettled = 0;
+  std::optional<RowDraws> first_target;
+  std::size_t zeros = 0, sums = 0, long_sums = 0, left = 0;
   on_every_target([&] {
-    std::vector<std::uint64_t> masks;
-    for (std::size_t first = 0; first < draws.size(); first += kBlockWorlds) {
-      WorldRow<std::uint64_t> word{};
-      WorldRow<std::int64_t> n{};
-      WorldRow<double> smaller{}, complement{};
-      for (std::size_t l = 0; l < kBlockWorlds && first + l < draws.size(); ++l) {
-        const Draw& d = draws[first + l];
+    for (const bool with_log_q : {false, true}) {
+      const RowDraws rows = draw_in_rows(draws, with_log_q);
+      for (std::size_t i = 0; i < draws.size(); ++i) {
+        const Draw& d = draws[i];
         const SampledProbability s = sampled_probability(d.p);
-        word[l] = d.word;
-        n[l] = d.n;
-        smaller[l] = s.smaller;
-        complement[l] = s.complement ? 1.0 : 0.0;
-      }
-      const std::uint64_t mask = unsettled_row(word, n, smaller, complement);
-      masks.push_back(mask);
-      for (std::size_t l = 0; l < kBlockWorlds && first + l < draws.size(); ++l) {
-        if (mask >> l & 1) {
-          ++unsettled;
+        const bool small = static_cast<double>(d.n) * s.smaller < kSearchFromZeroBelow;
+        ASSERT_EQ(rows.left[i], d.n > 0 && !small) << d.n << " " << d.p;
+        if (rows.left[i]) {
+          ++left;
           continue;
         }
-        ++settled;
-        const Draw& d = draws[first + l];
         const double u = RandomStream::to_uniform(d.word);
-        const std::int64_t known = complement[l] != 0.0 ? d.n : 0;
-        EXPECT_EQ(binomial_quantile(u, d.n, d.p), known) << d.n << " " << d.p << " " << u;
-        EXPECT_EQ(PreparedBinomial(d.p).quantile(u, d.n), known) << d.n << " " << d.p;
+        ASSERT_EQ(rows.count[i], binomial_quantile(u, d.n, d.p)) << d.n << " " << d.p << " " << u;
+        ASSERT_EQ(rows.count[i], PreparedBinomial(d.p).quantile(u, d.n)) << d.n << " " << d.p;
+        const std::int64_t k = s.complement ? d.n - rows.count[i] : rows.count[i];
+        zeros += k == 0;
+        sums += k > 0;
+        long_sums += k > 6;
       }
+      if (!first_target) first_target = rows;
+      EXPECT_TRUE(rows == *first_target);
     }
-    if (first_target.empty()) first_target = masks;
-    EXPECT_EQ(masks, first_target);
   });
-  EXPECT_GT(settled, draws.size() / 4);  // the test exercises both outcomes
-  EXPECT_GT(unsettled, draws.size() / 4);
+  // The test reaches every way a draw ends.
+  EXPECT_GT(zeros, draws.size() / 4);
+  EXPECT_GT(sums, draws.size() / 4);
+  EXPECT_GT(long_sums, draws.size() / 20);
+  EXPECT_GT(left, draws.size() / 20);
 }
 
 // A whole run, every metric of every world and policy, on every instruction set: with churn

@@ -180,8 +180,8 @@ TEST(Kernel, RunToPrecisionStopsAtTargetOrCap) {
   EXPECT_GT(capped.achieved, capped.target);
 }
 
-// A tier's moves are prepared (and P(no move) tabulated) once for the run unless an upgrade
-// response can raise them; the draws are the same either way (Mechanisms,
+// A tier's moves are prepared once for the run (or the world) unless an upgrade response can
+// raise them; the draws are the same either way (Mechanisms,
 // NeutralMechanismsLeaveOtherResultsBitIdentical runs both).
 TEST(Kernel, MovesNothingChangesArePreparedOnceForTheRun) {
   Scenario s = small_business();
@@ -191,7 +191,6 @@ TEST(Kernel, MovesNothingChangesArePreparedOnceForTheRun) {
   const Model upgrading = build_model(s);
   EXPECT_TRUE(upgrading.fixed_moves[0]);   // top: moves down only
   EXPECT_FALSE(upgrading.fixed_moves[1]);  // mid: moves up too
-  EXPECT_FALSE(build_model(small_business(), ModelOptions{0, false, false}).fixed_moves[0]);
 }
 
 // The kernel steps blocks of worlds together (its lanes); a world's results are the same,

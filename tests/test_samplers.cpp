@@ -506,16 +506,16 @@ namespace tenure {
 namespace {
 
 // The shortcut for a draw of 0 (u at or below 1 - n p, less a margin) must never answer 0
-// where P(X = 0) = exp(n log1p(-p)), as the full draw computes it, is below u: then the
-// counts are those without the shortcut. Checked at the edge of the shortcut, for means up
-// to 1 and cells of 1 to a million.
+// where P(X = 0) = exp(n log1p(-p)), as the full draw computes it (none_probability), is
+// below u: then the counts are those without the shortcut. Checked at the edge of the
+// shortcut, for means up to 1 and cells of 1 to a million.
 TEST(Samplers, ShortcutToZeroAgreesWithTheFullComputation) {
   int shortcuts = 0;
   for (const std::int64_t n : {1, 2, 3, 7, 20, 150, 6000, 1'000'000})
     for (const double mean : {1e-9, 1e-3, 0.1, 0.5, 0.9, 0.999, 0.999999}) {
       const double p = mean / static_cast<double>(n);
       if (p > 0.5) continue;
-      const double none = std::exp(static_cast<double>(n) * std::log1p(-p));
+      const double none = none_probability(n, log_complement(p));
       // From a little below the edge of the shortcut to a little above it.
       double u = 1.0 - static_cast<double>(n) * p - 1e-14 - 0x1.0p-48;
       for (int step = 0; step < 64; ++step, u += 0x1.0p-52) {
@@ -525,32 +525,6 @@ TEST(Samplers, ShortcutToZeroAgreesWithTheFullComputation) {
       }
     }
   EXPECT_GT(shortcuts, 0);
-}
-
-}  // namespace
-}  // namespace tenure
-
-namespace tenure {
-namespace {
-
-// A multinomial with P(none) tabulated draws exactly what it draws without the tables, below
-// and beyond the tables' end; a table holds exp(n log(1 - p)) only as far as draws use it.
-TEST(Samplers, TabulatedMultinomialDrawsExactlyTheUntabulated) {
-  const std::vector<double> p = {0.01, 0.004, 0.6, 0.2};
-  const PreparedMultinomial plain(p);
-  PreparedMultinomial tabulated(p);
-  tabulated.tabulate(1000);
-  RandomStream a(3, 4, Stream::benchmark, 5), b(3, 4, Stream::benchmark, 5);
-  std::vector<std::int64_t> from_tabulated(p.size()), from_plain(p.size());
-  for (std::int64_t n = 0; n < 3000; n += 3) {
-    ASSERT_EQ(tabulated.draw(a, n, from_tabulated), plain.draw(b, n, from_plain));
-    ASSERT_EQ(from_tabulated, from_plain) << n;
-  }
-  const PreparedBinomial small(0.01);
-  EXPECT_EQ(small.none_table(1000).size(), 1000u);
-  EXPECT_EQ(small.none_table(100000).size(), 12800u);  // 128 / 0.01: beyond, sums start higher
-  EXPECT_EQ(small.none_table(1000)[250], std::exp(250.0 * std::log1p(-0.01)));
-  EXPECT_TRUE(PreparedBinomial(0.0).none_table(1000).empty());
 }
 
 }  // namespace

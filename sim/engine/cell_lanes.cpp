@@ -9,6 +9,7 @@
 
 #include "sim/engine/cell_lanes.hpp"
 #include "sim/engine/samplers.hpp"
+#include "sim/engine/sleef_functions.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace tenure {
@@ -76,31 +77,146 @@ void PhiloxRow(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
   }
 }
 
-// PreparedBinomial::certain in lanes: v = 1 - u when counting failures, else u; the draw is
-// settled when n <= 0, or when n p < kSearchFromZeroBelow and v <= 1 - n p - 1e-14.
-std::uint64_t UnsettledRow(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
-                           const WorldRow<double>& smaller, const WorldRow<double>& complement) {
+// The uniform of each lane's word, as RandomStream::to_uniform makes it.
+hn::Vec<hn::ScalableTag<double>> Uniform(const std::uint64_t* word) {
   const hn::ScalableTag<double> d;
   const hn::RebindToSigned<decltype(d)> di;
   const hn::RebindToUnsigned<decltype(d)> du;
-  const auto one = hn::Set(d, 1.0), zero = hn::Zero(d);
-  std::uint64_t unsettled = 0;
-  for (std::size_t first = 0; first < kBlockWorlds; first += hn::Lanes(d)) {
-    const auto bits =
-        hn::Or(hn::ShiftRight<11>(hn::LoadU(du, word.data() + first)), hn::Set(du, 1));
-    const auto u = hn::Mul(hn::ConvertTo(d, hn::BitCast(di, bits)), hn::Set(d, 0x1.0p-53));
-    const auto trials = hn::ConvertTo(d, hn::LoadU(di, n.data() + first));  // exact below 2^53
-    const auto flip = hn::Ne(hn::LoadU(d, complement.data() + first), zero);
-    const auto v = hn::IfThenElse(flip, hn::Sub(one, u), u);
-    const auto mean = hn::Mul(trials, hn::LoadU(d, smaller.data() + first));
-    const auto below = hn::Sub(hn::Sub(one, mean), hn::Set(d, kCertainlyNoneMargin));
-    const auto none = hn::And(hn::Lt(mean, hn::Set(d, kSearchFromZeroBelow)), hn::Le(v, below));
-    const auto empty = hn::Le(trials, zero);
-    std::uint8_t mask[8] = {};
-    hn::StoreMaskBits(d, hn::Not(hn::Or(empty, none)), mask);
-    unsettled |= static_cast<std::uint64_t>(mask[0]) << first;
+  const auto bits = hn::Or(hn::ShiftRight<11>(hn::LoadU(du, word)), hn::Set(du, 1));
+  return hn::Mul(hn::ConvertTo(d, hn::BitCast(di, bits)), hn::Set(d, 0x1.0p-53));
+}
+
+// log_complement(p) and none_probability(n, log_q) of samplers.hpp in lanes: SLEEF's
+// deterministic functions of this width, which give the bits of the scalar ones; without
+// them (narrower instruction sets, other processors), the scalar ones lane by lane.
+using DF = hn::ScalableTag<double>;
+using VF = hn::Vec<DF>;
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+VF LogComplement(VF p) {
+  return {Sleef_finz_log1pd8_u10avx512f(hn::Neg(p).raw)};
+}
+VF NoneProbability(VF trials, VF log_q) {
+  return {Sleef_finz_expd8_u10avx512f(hn::Mul(trials, log_q).raw)};
+}
+#elif HWY_ARCH_X86 && HWY_TARGET == HWY_AVX2
+VF LogComplement(VF p) {
+  return {Sleef_finz_log1pd4_u10avx2(hn::Neg(p).raw)};
+}
+VF NoneProbability(VF trials, VF log_q) {
+  return {Sleef_finz_expd4_u10avx2(hn::Mul(trials, log_q).raw)};
+}
+#else
+VF LogComplement(VF p) {
+  const DF d;
+  HWY_ALIGN double lane[hn::MaxLanes(d)];
+  hn::Store(p, d, lane);
+  for (std::size_t l = 0; l < hn::Lanes(d); ++l) lane[l] = log_complement(lane[l]);
+  return hn::Load(d, lane);
+}
+VF NoneProbability(VF trials, VF log_q) {
+  const DF d;
+  HWY_ALIGN double n[hn::MaxLanes(d)], q[hn::MaxLanes(d)];
+  hn::Store(trials, d, n);
+  hn::Store(log_q, d, q);
+  for (std::size_t l = 0; l < hn::Lanes(d); ++l)
+    n[l] = none_probability(static_cast<std::int64_t>(n[l]), q[l]);
+  return hn::Load(d, n);
+}
+#endif
+
+// What sum_until (samplers.cpp) reads of a binomial draw of small mean, in lanes.
+struct SmallMean {
+  VF v, trials, odds, mean;
+};
+
+// sum_until of samplers.cpp for the binomial from P(X = 0) = none, in the lanes of `todo`,
+// step for step: every lane starts at 0 and goes through the same counts (two one at a time,
+// then four at a time), so they all stand at the same k and one pass serves them all, each
+// lane's products and sums rounded as the scalar ones are. Returns each lane's count; the
+// lanes the sum would take past the tabulated reciprocals (never, for a mean below
+// kSearchFromZeroBelow) are set in `unfinished`, for the scalar sum.
+VF SumFromNone(const SmallMean& x, VF none, hn::Mask<DF> todo, hn::Mask<DF>& unfinished) {
+  const DF d;
+  const VF zero = hn::Zero(d), after_last = hn::Add(x.trials, hn::Set(d, 1.0));
+  const auto ratio = [&](double j) {  // P(X = j) / P(X = j - 1): p / q (n - j + 1) / j, 0 past n
+    const VF numerator = hn::Mul(x.odds, hn::Max(zero, hn::Sub(after_last, hn::Set(d, j))));
+    return hn::Mul(numerator, hn::Set(d, 1.0 / j));
+  };
+  VF count = zero, mass = none, sum = none;
+  auto done = hn::Not(todo);
+  const auto end_at = [&](hn::Mask<DF> end, VF k) {
+    count = hn::IfThenElse(end, k, count);
+    done = hn::Or(done, end);
+  };
+  double k = 0.0;
+  for (int step = 0; step < 2; ++step, k += 1.0) {  // one at a time
+    end_at(hn::AndNot(done, hn::Or(hn::Le(x.v, sum), hn::Eq(hn::Set(d, k), x.trials))),
+           hn::Set(d, k));
+    if (hn::AllTrue(d, done)) return count;
+    mass = hn::Mul(mass, ratio(k + 1.0));
+    sum = hn::Add(sum, mass);
   }
-  return unsettled;
+  end_at(hn::AndNot(done, hn::Le(x.v, sum)), hn::Set(d, k));
+  for (; !hn::AllTrue(d, done); k += 4.0) {  // four at a time
+    if (k + 4.0 >= kReciprocals) {
+      unfinished = hn::Not(done);
+      break;
+    }
+    const VF r1 = ratio(k + 1.0), r2 = ratio(k + 2.0), r3 = ratio(k + 3.0), r4 = ratio(k + 4.0);
+    const VF p2 = hn::Mul(r1, r2), p3 = hn::Mul(p2, r3), p4 = hn::Mul(p3, r4);
+    const VF q2 = hn::Add(r1, p2), q3 = hn::Add(q2, p3), q4 = hn::Add(q3, p4);
+    const VF s1 = hn::Add(sum, hn::Mul(mass, r1)), s2 = hn::Add(sum, hn::Mul(mass, q2));
+    const VF s3 = hn::Add(sum, hn::Mul(mass, q3)), s4 = hn::Add(sum, hn::Mul(mass, q4));
+    const auto first_of = [&](hn::Mask<DF> at1, hn::Mask<DF> at2, hn::Mask<DF> at3) {
+      return hn::IfThenElse(
+          at1, hn::Set(d, k + 1.0),
+          hn::IfThenElse(at2, hn::Set(d, k + 2.0),
+                         hn::IfThenElse(at3, hn::Set(d, k + 3.0), hn::Set(d, k + 4.0))));
+    };
+    end_at(hn::AndNot(done, hn::Le(x.v, s4)),
+           first_of(hn::Le(x.v, s1), hn::Le(x.v, s2), hn::Le(x.v, s3)));
+    // The sum stopped growing past the mean: the draw ends where it stopped.
+    end_at(hn::AndNot(done, hn::And(hn::Lt(x.mean, hn::Set(d, k)), hn::Eq(s4, s3))),
+           first_of(hn::Eq(s1, sum), hn::Eq(s2, s1), hn::Eq(s3, s2)));
+    mass = hn::Mul(mass, p4);
+    sum = s4;
+  }
+  return hn::Min(count, x.trials);  // never past n
+}
+
+// binomial_quantile (samplers.cpp) in lanes, for the draws of small mean: the shortcut to 0
+// (certainly_none_below), then the sum from P(X = 0), where the lanes need it.
+std::uint64_t BinomialRow(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
+                          const WorldRow<double>& smaller, const WorldRow<double>& complement,
+                          const WorldRow<double>* log_q, WorldRow<std::int64_t>& count) {
+  const DF d;
+  const hn::RebindToSigned<DF> di;
+  const VF one = hn::Set(d, 1.0), zero = hn::Zero(d);
+  std::uint64_t left = 0;
+  for (std::size_t first = 0; first < kBlockWorlds; first += hn::Lanes(d)) {
+    const VF u = Uniform(word.data() + first), p = hn::LoadU(d, smaller.data() + first);
+    const VF trials = hn::ConvertTo(d, hn::LoadU(di, n.data() + first));  // exact below 2^53
+    const auto flip = hn::Ne(hn::LoadU(d, complement.data() + first), zero);
+    const VF v = hn::IfThenElse(flip, hn::Sub(one, u), u), mean = hn::Mul(trials, p);
+    const VF below = hn::Sub(hn::Sub(one, mean), hn::Set(d, kCertainlyNoneMargin));
+    const auto small = hn::Lt(mean, hn::Set(d, kSearchFromZeroBelow));
+    const auto empty = hn::Le(trials, zero);
+    const auto settled = hn::Or(empty, hn::And(small, hn::Le(v, below)));
+    VF drawn = hn::IfThenElseZero(hn::AndNot(empty, flip), trials);  // settled_count
+    const auto todo = hn::AndNot(settled, small);
+    auto unfinished = hn::FirstN(d, 0);
+    if (!hn::AllFalse(d, todo)) {
+      const VF lq = log_q ? hn::LoadU(d, log_q->data() + first) : LogComplement(p);
+      const SmallMean x{v, trials, hn::Div(p, hn::Sub(one, p)), mean};
+      const VF k = SumFromNone(x, NoneProbability(trials, lq), todo, unfinished);
+      drawn = hn::IfThenElse(todo, hn::IfThenElse(flip, hn::Sub(trials, k), k), drawn);
+    }
+    hn::StoreU(hn::ConvertTo(di, drawn), di, count.data() + first);
+    std::uint8_t bits[8] = {};
+    hn::StoreMaskBits(d, hn::Or(hn::AndNot(settled, hn::Not(small)), unfinished), bits);
+    left |= static_cast<std::uint64_t>(bits[0]) << first;
+  }
+  return left;
 }
 
 const char* LanesTarget() {
@@ -115,7 +231,7 @@ HWY_AFTER_NAMESPACE();
 namespace tenure {
 
 HWY_EXPORT(PhiloxRow);
-HWY_EXPORT(UnsettledRow);
+HWY_EXPORT(BinomialRow);
 HWY_EXPORT(LanesTarget);
 
 void philox_row(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
@@ -124,9 +240,10 @@ void philox_row(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
   HWY_DYNAMIC_DISPATCH(PhiloxRow)(counter, seed, world, word);
 }
 
-std::uint64_t unsettled_row(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
-                            const WorldRow<double>& smaller, const WorldRow<double>& complement) {
-  return HWY_DYNAMIC_DISPATCH(UnsettledRow)(word, n, smaller, complement);
+std::uint64_t binomial_row(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
+                           const WorldRow<double>& smaller, const WorldRow<double>& complement,
+                           const WorldRow<double>* log_q, WorldRow<std::int64_t>& count) {
+  return HWY_DYNAMIC_DISPATCH(BinomialRow)(word, n, smaller, complement, log_q, count);
 }
 
 std::string lanes_target() {

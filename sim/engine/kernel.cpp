@@ -472,7 +472,7 @@ const PreparedMultinomial& moves_now(const Lane& lane, int tier) {
 // world's conditional binomial samples and whether it counts failures
 // (PreparedMultinomial::conditional).
 struct TierMoves {
-  std::array<WorldRow<double>, limits::kTiers> smaller{}, complement{};
+  std::array<WorldRow<double>, limits::kTiers> smaller{}, complement{}, log_q{};
 };
 
 // A cell's draws in every world of a block: the customers, the words of each world's stream
@@ -500,7 +500,7 @@ void draw_words(std::span<const Lane> lanes, CellRow& d, int t, Subject subject,
 }
 
 // Churn in every world: binomial(stream, n, min(1, h)) with h the world's hazard. The draws
-// the shortcut settles are decided in lanes, the others one by one.
+// of small mean in lanes, the others one by one.
 void draw_churn(std::span<const Lane> lanes, CellRow& d, int tau) {
   WorldRow<double> p{}, smaller{}, complement{};
   for (std::size_t l = 0; l < lanes.size(); ++l) {
@@ -509,25 +509,21 @@ void draw_churn(std::span<const Lane> lanes, CellRow& d, int tau) {
     smaller[l] = hazard.smaller;
     complement[l] = hazard.complement ? 1.0 : 0.0;
   }
-  for (std::size_t l = 0; l < kBlockWorlds; ++l)
-    d.drawn[l] = settled_count(d.n[l], complement[l] != 0.0);
-  for_each_bit(unsettled_row(d.word[0], d.n, smaller, complement), [&](std::size_t l) {
-    d.drawn[l] = binomial_quantile(RandomStream::to_uniform(d.word[0][l]), d.n[l], p[l]);
-  });
+  for_each_bit(
+      binomial_row(d.word[0], d.n, smaller, complement, nullptr, d.drawn), [&](std::size_t l) {
+        d.drawn[l] = binomial_quantile(RandomStream::to_uniform(d.word[0][l]), d.n[l], p[l]);
+      });
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] = d.n[l] - d.drawn[l];
 }
 
 // Move j of the survivors in every world: its conditional binomial among those not yet
 // moved (PreparedMultinomial::draw), from word 1 + j of the stream.
 void draw_move(std::span<const Lane> lanes, CellRow& d, std::size_t j, const TierMoves& moves) {
-  for (std::size_t l = 0; l < kBlockWorlds; ++l)
-    d.drawn[l] = settled_count(d.stay[l], moves.complement[j][l] != 0.0);
-  const std::uint64_t unsettled =
-      unsettled_row(d.word[1 + j], d.stay, moves.smaller[j], moves.complement[j]);
-  for_each_bit(unsettled, [&](std::size_t l) {
-    const PreparedMultinomial& prepared = *lanes[l].moves;
-    d.drawn[l] = prepared.conditional(j).quantile(RandomStream::to_uniform(d.word[1 + j][l]),
-                                                  d.stay[l], prepared.none(j));
+  const std::uint64_t left = binomial_row(d.word[1 + j], d.stay, moves.smaller[j],
+                                          moves.complement[j], &moves.log_q[j], d.drawn);
+  for_each_bit(left, [&](std::size_t l) {
+    d.drawn[l] = lanes[l].moves->conditional(j).quantile(RandomStream::to_uniform(d.word[1 + j][l]),
+                                                         d.stay[l]);
   });
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] -= d.drawn[l];
 }
@@ -594,6 +590,7 @@ void churn_and_migrate(std::span<Lane> lanes, BlockCells& cells, int t) {
       for (std::size_t j = 0; j < lanes[l].moves->categories(); ++j) {
         moves.smaller[j][l] = lanes[l].moves->conditional(j).smaller();
         moves.complement[j][l] = lanes[l].moves->conditional(j).complement() ? 1.0 : 0.0;
+        moves.log_q[j][l] = lanes[l].moves->conditional(j).log_q();
       }
     }
     for (int segment = tier * shape.classes; segment < (tier + 1) * shape.classes; ++segment) {

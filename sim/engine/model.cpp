@@ -218,7 +218,7 @@ void set_initial_cohorts(Model& m) {
   }
 }
 
-void set_migration(Model& m, bool tabulate) {
+void set_migration(Model& m) {
   m.move_to.resize(m.tiers);
   m.move_probability.resize(m.tiers);
   m.move_is_upgrade.resize(m.tiers);
@@ -232,12 +232,11 @@ void set_migration(Model& m, bool tabulate) {
     const auto& upgrades = m.move_is_upgrade[tier];
     const bool fixed = !m.parameters.upgrade ||
                        std::none_of(upgrades.begin(), upgrades.end(), [](bool up) { return up; });
-    if (!tabulate || !fixed || upgrades.empty()) continue;
+    if (!fixed || upgrades.empty()) continue;
     // The kernel's own computation with no uplift, so the same probabilities, bit for bit.
     std::vector<double> moves(upgrades.size());
     tier_moves(m, tier, 1.0, moves);
     m.fixed_moves[tier].emplace(moves);
-    m.fixed_moves[tier]->tabulate(kTabulatedTrials);
   }
 }
 
@@ -270,7 +269,7 @@ Model build_model(const Parameters& parameters, const ModelOptions& options) {
   set_churn_classes(m, options.classes);
   set_tenure_cells(m);
   set_initial_cohorts(m);
-  set_migration(m, options.tabulate_moves);
+  set_migration(m);
   m.equity_per_customer = equity_per_customer(m);
   m.policies = resolve_policies(s);
   m.layout = MetricLayout(layout_members(s));

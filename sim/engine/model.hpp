@@ -94,9 +94,8 @@ struct Model {
   std::vector<std::vector<int>> move_to;
   std::vector<std::vector<double>> move_probability;
   std::vector<std::vector<bool>> move_is_upgrade;  // to a better (earlier) tier
-  // Per tier, its moves prepared once for the run, with P(no move) tabulated for cells of up
-  // to kTabulatedTrials survivors, when nothing can change them (no upgrade response moves
-  // them); empty otherwise, and the kernel prepares them each period.
+  // Per tier, its moves prepared once for the run when nothing can change them (no upgrade
+  // response moves them); empty otherwise, and the kernel prepares them each period.
   std::vector<std::optional<PreparedMultinomial>> fixed_moves;
 
   // Present value, one period before its first cash flow, of a customer of each segment
@@ -114,11 +113,7 @@ struct Model {
 struct ModelOptions {
   int classes = 0;  // 0: as the scenario says
   bool prepare_inputs = true;
-  bool tabulate_moves = true;  // fixed_moves: worth it for a run's model, not a world's
 };
-
-// Cells of up to this many survivors find P(no move) in a table (Model::fixed_moves).
-inline constexpr std::int64_t kTabulatedTrials = 4096;
 
 // The move probabilities of a tier in a period whose upgrade response multiplies its upward
 // moves by `upgrade`: if they then sum above 1 they are scaled back to 1. Writes out[j] for

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "sim/engine/count_distributions.hpp"
+#include "sim/engine/sleef_functions.hpp"
 
 namespace tenure {
 
@@ -22,7 +23,6 @@ std::int64_t sum_start(double mean) {
 
 // 1 / j for the counts most sums pass through: a multiplication where a division would
 // lengthen every step.
-constexpr int kReciprocals = 1024;
 constexpr std::array<double, kReciprocals> kReciprocal = [] {
   std::array<double, kReciprocals> table{};
   for (int j = 1; j < kReciprocals; ++j) table[j] = 1.0 / j;
@@ -49,7 +49,9 @@ std::array<double, 4> four_ratios(std::int64_t k, const Numerator& numerator) {
 // sum + mass q_4, instead of four dependent steps; the sums inside a block are formed only
 // when u falls in it. Near 1 the sum can stop growing below u, by its rounding: once past
 // the mean it no longer changes, the draw ends there (samplers.hpp). `last` bounds the
-// count (n for the binomial).
+// count (n for the binomial, whose numerator is 0 beyond it, so the blocks may pass it).
+// The kernel's lanes run the same steps for a row of worlds at once (cell_lanes.cpp,
+// BinomialRow): a change here is a change there.
 template <typename Numerator>
 std::int64_t sum_until(double u, double mean, std::int64_t k, double mass, std::int64_t last,
                        const Numerator& numerator) {
@@ -64,37 +66,29 @@ std::int64_t sum_until(double u, double mean, std::int64_t k, double mass, std::
     sum += mass;
   }
   if (u <= sum) return k;
-  while (last - k >= 4) {  // four at a time
+  for (;; k += 4) {  // four at a time
     const auto [r1, r2, r3, r4] = four_ratios(k, numerator);
     const double p2 = r1 * r2, p3 = p2 * r3, p4 = p3 * r4;
     const double q2 = r1 + p2, q3 = q2 + p3, q4 = q3 + p4;
     const double s4 = sum + mass * q4;
     if (u <= s4) {
       const double s1 = sum + mass * r1, s2 = sum + mass * q2, s3 = sum + mass * q3;
-      return k + (u <= s1 ? 1 : u <= s2 ? 2 : u <= s3 ? 3 : 4);
+      return std::min(last, k + (u <= s1 ? 1 : u <= s2 ? 2 : u <= s3 ? 3 : 4));
     }
     if (static_cast<double>(k) > mean && s4 == sum + mass * q3) {  // the sum stopped growing
       const double s1 = sum + mass * r1, s2 = sum + mass * q2;
-      return k + (s1 == sum ? 1 : s2 == s1 ? 2 : sum + mass * q3 == s2 ? 3 : 4);
+      return std::min(last, k + (s1 == sum ? 1 : s2 == s1 ? 2 : sum + mass * q3 == s2 ? 3 : 4));
     }
-    k += 4;
     mass *= p4;
     sum = s4;
   }
-  while (u > sum && k < last) {  // the last few counts below `last`, one at a time
-    mass *= ratio(++k);
-    const double next = sum + mass;
-    if (next == sum && static_cast<double>(k) > mean) return k;
-    sum = next;
-  }
-  return k;
 }
 
 std::int64_t binomial_sum_from(double u, std::int64_t n, double odds, double mean, std::int64_t k,
                                double mass) {
-  // P(X = j) / P(X = j - 1) = (n - j + 1) / j * p / q
+  // P(X = j) / P(X = j - 1) = (n - j + 1) / j * p / q, and 0 beyond n
   const double trials = static_cast<double>(n) + 1.0;
-  return sum_until(u, mean, k, mass, n, [&](double j) { return odds * (trials - j); });
+  return sum_until(u, mean, k, mass, n, [&](double j) { return odds * std::max(0.0, trials - j); });
 }
 
 std::int64_t poisson_sum_from(double u, double mean, std::int64_t k, double mass) {
@@ -192,46 +186,38 @@ std::int64_t poisson_search(double u, double mean) {
 
 }  // namespace
 
-PreparedBinomial::PreparedBinomial(double p) {
-  const SampledProbability sampled = sampled_probability(p);
-  if (sampled.p == 0.0) return;
-  p_ = sampled.p;
-  complement_ = sampled.complement;
-  smaller_ = sampled.smaller;
-  log_q_ = std::log1p(-smaller_);
-  odds_ = smaller_ / (1.0 - smaller_);
+double log_complement(double p) {
+  return __builtin_cpu_supports("fma") ? Sleef_finz_log1pd1_u10purecfma(-p)
+                                       : Sleef_log1pd1_u10purec(-p);
 }
 
-std::vector<double> PreparedBinomial::none_table(std::int64_t size) const {
-  // Beyond kSearchFromZeroBelow / p trials the draw no longer starts from P(X = 0).
-  const double useful = smaller_ > 0.0 ? std::ceil(kSearchFromZeroBelow / smaller_) : 0.0;
-  const auto count = static_cast<std::int64_t>(std::min(static_cast<double>(size), useful));
-  std::vector<double> none(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
-  for (std::size_t n = 0; n < none.size(); ++n)
-    none[n] = std::exp(static_cast<double>(n) * log_q_);  // as quantile() computes it
-  return none;
+double none_probability(std::int64_t n, double log_q) {
+  const double exponent = static_cast<double>(n) * log_q;
+  return __builtin_cpu_supports("fma") ? Sleef_finz_expd1_u10purecfma(exponent)
+                                       : Sleef_expd1_u10purec(exponent);
 }
 
-std::int64_t PreparedBinomial::quantile(double u, std::int64_t n,
-                                        std::span<const double> none_table) const {
+PreparedBinomial::PreparedBinomial(double p) : sampled_(sampled_probability(p)) {
+  if (sampled_.p > 0.0) log_q_ = log_complement(sampled_.smaller);
+}
+
+std::int64_t PreparedBinomial::quantile(double u, std::int64_t n) const {
   if (n <= 0) return 0;
   // With p > 1/2, X = n - Y, Y ~ Binomial(n, 1 - p), and X <= k iff Y >= n - k: Y is drawn
-  // at 1 - u (and its own complement is u, exactly). p = 0 or 1 leaves smaller_ = 0: P(Y = 0)
+  // at 1 - u (and its own complement is u, exactly). p = 0 or 1 leaves smaller = 0: P(Y = 0)
   // is then exp(0) = 1 and Y is 0.
-  const double v = complement_ ? 1.0 - u : u;
-  const double mean = static_cast<double>(n) * smaller_;
+  const bool complement = sampled_.complement;
+  const double v = complement ? 1.0 - u : u, p = sampled_.smaller;
+  const double mean = static_cast<double>(n) * p, odds = p / (1.0 - p);
   std::int64_t k = 0;
   if (mean < kSearchFromZeroBelow) {
-    if (v <= certainly_none_below(mean)) return settled_count(n, complement_);
-    const auto at = static_cast<std::size_t>(n);
-    const double none = at < none_table.size()
-                            ? none_table[at]
-                            : std::exp(static_cast<double>(n) * log_q_);  // P(Y = 0) = q^n
-    if (v > none) k = binomial_sum_from(v, n, odds_, mean, 0, none);
+    if (v <= certainly_none_below(mean)) return settled_count(n, complement);
+    const double none = none_probability(n, log_q_);  // P(Y = 0) = q^n
+    if (v > none) k = binomial_sum_from(v, n, odds, mean, 0, none);
   } else {
-    k = binomial_large_mean(v, complement_ ? u : 1.0 - u, n, smaller_, odds_, mean);
+    k = binomial_large_mean(v, complement ? u : 1.0 - u, n, p, odds, mean);
   }
-  return complement_ ? n - k : k;
+  return complement ? n - k : k;
 }
 
 PreparedPoisson::PreparedPoisson(double mean) {
@@ -278,7 +264,6 @@ std::int64_t multinomial(RandomStream& rng, std::int64_t n, std::span<const doub
 }
 
 void PreparedMultinomial::prepare(std::span<const double> probabilities) {
-  none_.clear();
   conditional_.resize(probabilities.size());
   double remaining = 1.0;
   for (std::size_t i = 0; i < probabilities.size(); ++i) {
@@ -288,16 +273,11 @@ void PreparedMultinomial::prepare(std::span<const double> probabilities) {
   }
 }
 
-void PreparedMultinomial::tabulate(std::int64_t size) {
-  none_.clear();
-  for (const PreparedBinomial& binomial : conditional_) none_.push_back(binomial.none_table(size));
-}
-
 std::int64_t PreparedMultinomial::draw(RandomStream& rng, std::int64_t n,
                                        std::span<std::int64_t> counts) const {
   std::int64_t left = n;
   for (std::size_t i = 0; i < conditional_.size(); ++i) {
-    counts[i] = conditional_[i].quantile(rng.uniform(), left, none(i));
+    counts[i] = conditional_[i].quantile(rng.uniform(), left);
     left -= counts[i];
   }
   return left;

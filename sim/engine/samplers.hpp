@@ -26,7 +26,9 @@
 // for the longest), the top few of the lattice; there the counts also need not be monotone
 // in the parameters. Counts never leave [0, n], and every draw ends.
 //
-// They are our own code, not <random>, so results do not depend on the standard library.
+// They are our own code, not <random>, so results do not depend on the standard library; the
+// logarithm and exponential of the commonest draws are SLEEF's (log_complement,
+// none_probability), so they do not depend on the C library's either.
 #pragma once
 
 #include <algorithm>
@@ -41,6 +43,9 @@ namespace tenure {
 inline constexpr double kSearchFromZeroBelow = 128.0;
 inline constexpr double kBinomialSumBelow = 32768.0;
 inline constexpr double kPoissonSumBelow = 1024.0;
+// The sums step from P(X = j - 1) to P(X = j) by multiplying by 1 / j below this count, and by
+// dividing by j from it on (the reciprocals are tabulated).
+inline constexpr int kReciprocals = 1024;
 
 // A uniform at or below this is a draw of 0 from a binomial of mean n p (p <= 1/2), known
 // without computing P(X = 0) = q^n: by Bernoulli's inequality q^n >= 1 - n p. The margin
@@ -58,6 +63,29 @@ inline double certainly_none_below(double mean) {
 inline std::int64_t settled_count(std::int64_t n, bool complement) {
   return complement && n > 0 ? n : 0;
 }
+
+// The probability a binomial draw samples: p clamped to [0, 1] (NaN counts as 0), and the
+// smaller of it and 1 - p, with whether that is 1 - p (the draw counts failures).
+struct SampledProbability {
+  double p = 0.0, smaller = 0.0;
+  bool complement = false;
+};
+inline SampledProbability sampled_probability(double p) {
+  if (!(p > 0.0)) return {};  // 0 and NaN: no successes
+  const double clamped = std::min(p, 1.0);
+  const bool complement = clamped > 0.5;
+  return {clamped, complement ? 1.0 - clamped : clamped, complement};  // 1 - p exact above 1/2
+}
+
+// log(1 - p), and P(X = 0) = (1 - p)^n = exp(n log(1 - p)) of a binomial of small mean, as
+// every draw computes them: by SLEEF's deterministic log1p and exp (within 1 ulp), which give
+// the same bits in every SIMD width, so the kernel's lanes compute them for a row of worlds
+// at once (cell_lanes.hpp) and each world's draw is the scalar one, bit for bit. A processor
+// without fused multiply-add instructions (x86 before 2013) gets SLEEF's plain functions,
+// also within 1 ulp; where they differ in the last bit, a draw can differ only for a uniform
+// that falls between the two (odds of about 1e-16 a draw).
+double log_complement(double p);
+double none_probability(std::int64_t n, double log_q);
 
 // The smallest k with u <= P(X <= k), X ~ Binomial(n, p), for 0 < u < 1; p outside [0, 1]
 // is clamped, n <= 0 gives 0. Non-decreasing in u. For p > 1/2 it is n minus the count of
@@ -84,22 +112,9 @@ inline std::int64_t poisson(RandomStream& rng, double mean) {
 std::int64_t multinomial(RandomStream& rng, std::int64_t n, std::span<const double> probabilities,
                          std::span<std::int64_t> counts);
 
-// The probability a binomial draw samples: p clamped to [0, 1] (NaN counts as 0), and the
-// smaller of it and 1 - p, with whether that is 1 - p (the draw counts failures).
-struct SampledProbability {
-  double p = 0.0, smaller = 0.0;
-  bool complement = false;
-};
-inline SampledProbability sampled_probability(double p) {
-  if (!(p > 0.0)) return {};  // 0 and NaN: no successes
-  const double clamped = std::min(p, 1.0);
-  const bool complement = clamped > 0.5;
-  return {clamped, complement ? 1.0 - clamped : clamped, complement};  // 1 - p exact above 1/2
-}
-
-// A binomial probability prepared for many draws with different n: what depends only on p
-// (log(1 - p), p / (1 - p)) is computed once, so a draw of small mean makes one exp() and
-// no other transcendental call (the plain function adds a log1p() and a division).
+// A binomial probability prepared for many draws with different n: log(1 - p), which depends
+// only on p, is computed once, so a draw of small mean makes one exp() and no other
+// transcendental call (the plain function adds a log1p()).
 // draw(rng, n) gives exactly binomial(rng, n, p), bit for bit: binomial() is this class
 // built on the spot. Small and trivially copyable: keep one per tier and period, rebuild it
 // by assignment; it never allocates.
@@ -108,25 +123,18 @@ class PreparedBinomial {
   PreparedBinomial() = default;  // p = 0
   explicit PreparedBinomial(double p);
 
-  double probability() const { return p_; }
+  double probability() const { return sampled_.p; }
   // The probability sampled, min(p, 1 - p), and whether it is 1 - p (failures are counted).
-  double smaller() const { return smaller_; }
-  bool complement() const { return complement_; }
-  // `none`, if given, holds P(X = 0) for n < none.size() (none_table): looked up instead of
-  // computed, with the same value, so the draw is the same bit for bit.
-  std::int64_t quantile(double u, std::int64_t n, std::span<const double> none = {}) const;
+  double smaller() const { return sampled_.smaller; }
+  bool complement() const { return sampled_.complement; }
+  // log_complement(smaller()): P(X = 0) is none_probability(n, log_q()).
+  double log_q() const { return log_q_; }
+  std::int64_t quantile(double u, std::int64_t n) const;
   std::int64_t draw(RandomStream& rng, std::int64_t n) const { return quantile(rng.uniform(), n); }
-  // P(X = 0) (or, for p > 1/2, of no failure) for n = 0 .. up to `size` - 1, exactly as a draw
-  // computes it: exp(n log(1 - p)); only as far as draws use it (means below
-  // kSearchFromZeroBelow).
-  std::vector<double> none_table(std::int64_t size) const;
 
  private:
-  double p_ = 0.0;           // as given, clamped to [0, 1]
-  double smaller_ = 0.0;     // min(p, 1 - p): the probability actually sampled
-  double log_q_ = 0.0;       // log(1 - smaller)
-  double odds_ = 0.0;        // smaller / (1 - smaller)
-  bool complement_ = false;  // p > 1/2: count the failures
+  SampledProbability sampled_;
+  double log_q_ = 0.0;  // log(1 - smaller)
 };
 
 // A Poisson mean prepared for many draws: exp(-mean), or the probability where the sum
@@ -158,21 +166,12 @@ class PreparedMultinomial {
   void prepare(std::span<const double> probabilities);
   std::size_t categories() const { return conditional_.size(); }
   // Category i's binomial, of its conditional probability among the trials not yet
-  // assigned, and its table of P(none) (empty unless tabulated): draw() draws counts[i] as
-  // conditional(i).quantile(u, left, none(i)).
+  // assigned: draw() draws counts[i] as conditional(i).quantile(u, left).
   const PreparedBinomial& conditional(std::size_t i) const { return conditional_[i]; }
-  std::span<const double> none(std::size_t i) const {
-    return none_.empty() ? std::span<const double>{} : std::span<const double>(none_[i]);
-  }
   std::int64_t draw(RandomStream& rng, std::int64_t n, std::span<std::int64_t> counts) const;
-  // For probabilities shared by a whole run: tabulates P(none) of each category for up to
-  // `size` trials (PreparedBinomial::none_table), sparing the draws their exp(). The same
-  // draws; the tables are dropped by the next prepare().
-  void tabulate(std::int64_t size);
 
  private:
   std::vector<PreparedBinomial> conditional_;
-  std::vector<std::vector<double>> none_;  // [category], empty unless tabulated
 };
 
 }  // namespace tenure

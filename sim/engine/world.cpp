@@ -32,7 +32,7 @@ void draw_parameters(const Model& model, World& world) {
   draw_inputs(model.inputs, world.seed, world.index, world.inputs);
   Parameters drawn = model.parameters;
   apply_inputs(model.inputs, world.inputs, drawn);
-  world.own = build_model(drawn, ModelOptions{model.classes, false, false});
+  world.own = build_model(drawn, ModelOptions{model.classes, false});
   world.model = &*world.own;
 }
 

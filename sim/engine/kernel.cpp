@@ -165,18 +165,18 @@ double weight_of(const std::vector<double>& weights, int tier) {
 }
 
 // Adds n customers of a tier at tenure cell tau, split over the churn classes by their
-// shares (a multinomial; no draw without heterogeneity).
+// shares (a multinomial, prepared; no draw without heterogeneity).
 void place(const Model& m, Workspace& w, const LaneCells& cells, RandomStream& rng, int tier,
-           std::int64_t n, int tau, const std::vector<double>& share) {
+           std::int64_t n, int tau, const PreparedMultinomial& classes) {
   if (n == 0) return;
   w.state.tier_customers[tier] += n;
   if (m.classes == 1) {
     cells.add(cell_index(m, tier, tau), n);
     return;
   }
-  const std::span<const double> first(share.data(), share.size() - 1);
-  w.class_draw[share.size() - 1] = multinomial(rng, n, first, {w.class_draw.data(), first.size()});
-  w.draws += first.size();
+  const std::size_t drawn = classes.categories();  // the last class takes the rest
+  w.class_draw[drawn] = classes.draw(rng, n, {w.class_draw.data(), drawn});
+  w.draws += drawn;
   for (int c = 0; c < m.classes; ++c)
     if (w.class_draw[c] > 0) cells.add(cell_index(m, tier * m.classes + c, tau), w.class_draw[c]);
 }
@@ -203,7 +203,7 @@ void start_path(const Model& m, const World& world, Workspace& w, const LaneCell
       const Subject subject{m.tier_id[tier],
                             pooled ? kPooledTenure : static_cast<std::uint32_t>(cohort.cell)};
       RandomStream rng(world.seed, world.index, Stream::churn_classes, 0, subject);
-      place(m, w, cells, rng, tier, cohort.customers, cohort.cell, cohort.class_share);
+      place(m, w, cells, rng, tier, cohort.customers, cohort.cell, cohort.classes);
     }
   for (int tier = 0; tier < m.tiers; ++tier)
     state.previous_revenue +=
@@ -327,17 +327,17 @@ void place_new_customers(Period& p) {
   Workspace& w = p.w;
   if (w.flows.by_mix > 0) {
     RandomStream mix_rng = p.stream(Stream::new_customer_mix);
-    const std::span<const double> mix(s.acquisition->new_customer_mix.data(), p.m.tiers - 1);
-    w.tier_draw[p.m.tiers - 1] =
-        multinomial(mix_rng, w.flows.by_mix, mix, {w.tier_draw.data(), mix.size()});
-    w.draws += mix.size();
+    const std::size_t drawn = p.m.new_customer_mix.categories();  // the last tier takes the rest
+    w.tier_draw[drawn] =
+        p.m.new_customer_mix.draw(mix_rng, w.flows.by_mix, {w.tier_draw.data(), drawn});
+    w.draws += drawn;
     record(p, metric("acquired"), static_cast<double>(w.flows.by_mix));
   }
   for (int tier = 0; tier < p.m.tiers; ++tier) {
     const std::int64_t joining = w.tier_draw[tier] + w.tier_referred[tier];
     if (joining == 0) continue;
     RandomStream class_rng = p.stream(Stream::churn_classes, Subject{p.m.tier_id[tier]});
-    place(p.m, w, p.cells, class_rng, tier, joining, 0, p.m.class_share[tier]);
+    place(p.m, w, p.cells, class_rng, tier, joining, 0, p.m.new_customer_classes[tier]);
   }
 }
 

@@ -58,6 +58,12 @@ int default_initial_tenure(const Parameters& s) {
 
 namespace {
 
+// The probabilities a multinomial draw of these shares is given: all but the last category,
+// which takes what is left (multinomial(), samplers.hpp).
+std::span<const double> all_but_last(const std::vector<double>& shares) {
+  return {shares.data(), shares.empty() ? 0 : shares.size() - 1};
+}
+
 std::vector<PolicyPlan> resolve_policies(const Parameters& s) {
   std::vector<PolicyPlan> plans;
   for (const Policy& policy : s.policies) {
@@ -163,6 +169,7 @@ void set_churn_classes(Model& m, int fixed_classes) {
                                : ChurnClasses{{s.tiers[tier].churn}, {1.0}, "none"};
     for (int c = 0; c < m.classes; ++c) m.segment.push_back({tier, c, classes.nodes[c]});
     m.class_share.push_back(classes.shares);
+    m.new_customer_classes.emplace_back(all_but_last(classes.shares));
     m.churn_classes.push_back(std::move(classes));
   }
 }
@@ -210,10 +217,12 @@ void set_initial_cohorts(Model& m) {
   };
   for (int tier = 0; tier < m.tiers; ++tier) {
     std::vector<Model::InitialCohort> cohorts;
-    for (const TenureCohort& cohort : initial_cohorts(s, s.tiers[tier]))
+    for (const TenureCohort& cohort : initial_cohorts(s, s.tiers[tier])) {
+      std::vector<double> shares = survivor_shares(m.churn_classes[tier], cohort.tenure, loyalty);
+      const PreparedMultinomial classes(all_but_last(shares));
       cohorts.push_back({cohort.tenure, std::min(cohort.tenure, m.tenure_cells - 1),
-                         cohort.customers,
-                         survivor_shares(m.churn_classes[tier], cohort.tenure, loyalty)});
+                         cohort.customers, std::move(shares), classes});
+    }
     m.initial.push_back(std::move(cohorts));
   }
 }
@@ -267,6 +276,7 @@ Model build_model(const Parameters& parameters, const ModelOptions& options) {
                                                            (t - 1.0) / periods_per_year(s.period)));
   }
   set_churn_classes(m, options.classes);
+  if (s.acquisition) m.new_customer_mix.prepare(all_but_last(s.acquisition->new_customer_mix));
   set_tenure_cells(m);
   set_initial_cohorts(m);
   set_migration(m);

@@ -72,7 +72,12 @@ struct Model {
   std::vector<std::uint64_t> tier_id, source_id;
   std::vector<ChurnClasses> churn_classes;       // [tier]: nodes, shares and their errors
   std::vector<std::vector<double>> class_share;  // [tier][class]: share of new customers
-  std::vector<double> loyalty_by_cell;           // churn multiplier for each tenure cell
+  // The same shares prepared for the draw that splits a tier's new customers (all classes but
+  // the last, which takes the rest), and the new-customer mix over the tiers likewise: the
+  // draws are multinomial()'s, without preparing every period.
+  std::vector<PreparedMultinomial> new_customer_classes;  // [tier]
+  PreparedMultinomial new_customer_mix;                   // empty without paid acquisition
+  std::vector<double> loyalty_by_cell;                    // churn multiplier for each tenure cell
   // Margin multiplier (growth with tenure) per [tier][tenure cell]; with margin growth every
   // tenure reachable within the horizon has its own cell.
   std::vector<std::vector<double>> margin_growth_by_cell;
@@ -86,6 +91,7 @@ struct Model {
     int cell = 0;
     std::int64_t customers = 0;
     std::vector<double> class_share;
+    PreparedMultinomial classes;  // class_share prepared as new_customer_classes are
   };
   std::vector<std::vector<InitialCohort>> initial;  // [tier]
   std::vector<double> base_budget;  // fixed budget of period t (with growth), index t - 1

@@ -112,19 +112,16 @@ RowDraws draw_in_rows(const std::vector<Draw>& draws, bool with_log_q) {
   for (std::size_t first = 0; first < draws.size(); first += kBlockWorlds) {
     WorldRow<std::uint64_t> word{};
     WorldRow<std::int64_t> n{}, count{};
-    WorldRow<double> smaller{}, complement{}, log_q{};
+    WorldRow<double> p{}, log_q{};
     const std::size_t lanes = std::min(kBlockWorlds, draws.size() - first);
     for (std::size_t l = 0; l < lanes; ++l) {
       const Draw& d = draws[first + l];
-      const PreparedBinomial prepared(d.p);
       word[l] = d.word;
       n[l] = d.n;
-      smaller[l] = prepared.smaller();
-      complement[l] = prepared.complement() ? 1.0 : 0.0;
-      log_q[l] = prepared.log_q();
+      p[l] = d.p;
+      log_q[l] = PreparedBinomial(d.p).log_q();
     }
-    const std::uint64_t left =
-        binomial_row(word, n, smaller, complement, with_log_q ? &log_q : nullptr, count);
+    const std::uint64_t left = binomial_row(word, n, p, with_log_q ? &log_q : nullptr, count);
     for (std::size_t l = 0; l < lanes; ++l) {
       out.count.push_back(count[l]);
       out.left.push_back((left >> l & 1) != 0);

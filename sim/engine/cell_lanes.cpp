@@ -187,16 +187,20 @@ VF SumFromNone(const SmallMean& x, VF none, hn::Mask<DF> todo, hn::Mask<DF>& unf
 // binomial_quantile (samplers.cpp) in lanes, for the draws of small mean: the shortcut to 0
 // (certainly_none_below), then the sum from P(X = 0), where the lanes need it.
 std::uint64_t BinomialRow(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
-                          const WorldRow<double>& smaller, const WorldRow<double>& complement,
-                          const WorldRow<double>* log_q, WorldRow<std::int64_t>& count) {
+                          const WorldRow<double>& probability, const WorldRow<double>* log_q,
+                          WorldRow<std::int64_t>& count) {
   const DF d;
   const hn::RebindToSigned<DF> di;
   const VF one = hn::Set(d, 1.0), zero = hn::Zero(d);
   std::uint64_t left = 0;
   for (std::size_t first = 0; first < kBlockWorlds; first += hn::Lanes(d)) {
-    const VF u = Uniform(word.data() + first), p = hn::LoadU(d, smaller.data() + first);
+    const VF u = Uniform(word.data() + first), given = hn::LoadU(d, probability.data() + first);
+    // sampled_probability: NaN and p <= 0 as 0, p > 1 as 1; with p > 1/2 the failures
+    const auto positive = hn::Gt(given, zero);
+    const VF clamped = hn::IfThenElseZero(positive, hn::Min(given, one));
+    const auto flip = hn::Gt(clamped, hn::Set(d, 0.5));
+    const VF p = hn::IfThenElse(flip, hn::Sub(one, clamped), clamped);
     const VF trials = hn::ConvertTo(d, hn::LoadU(di, n.data() + first));  // exact below 2^53
-    const auto flip = hn::Ne(hn::LoadU(d, complement.data() + first), zero);
     const VF v = hn::IfThenElse(flip, hn::Sub(one, u), u), mean = hn::Mul(trials, p);
     const VF below = hn::Sub(hn::Sub(one, mean), hn::Set(d, kCertainlyNoneMargin));
     const auto small = hn::Lt(mean, hn::Set(d, kSearchFromZeroBelow));
@@ -241,9 +245,9 @@ void philox_row(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
 }
 
 std::uint64_t binomial_row(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
-                           const WorldRow<double>& smaller, const WorldRow<double>& complement,
-                           const WorldRow<double>* log_q, WorldRow<std::int64_t>& count) {
-  return HWY_DYNAMIC_DISPATCH(BinomialRow)(word, n, smaller, complement, log_q, count);
+                           const WorldRow<double>& probability, const WorldRow<double>* log_q,
+                           WorldRow<std::int64_t>& count) {
+  return HWY_DYNAMIC_DISPATCH(BinomialRow)(word, n, probability, log_q, count);
 }
 
 std::string lanes_target() {

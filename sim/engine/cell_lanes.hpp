@@ -32,15 +32,15 @@ using WorldRow = std::array<T, kBlockWorlds>;
 void philox_row(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
                 const WorldRow<std::uint64_t>& world, std::array<WorldRow<std::uint64_t>, 4>& word);
 
-// Binomial draws in a row of worlds: world l draws from n[l] trials with probability p_l at
-// the uniform RandomStream::to_uniform(word[l]), p_l given as smaller[l] = min(p_l, 1 - p_l),
-// complement[l] (1 if p_l > 1/2, else 0) and, unless null, log_q[l] =
-// log_complement(smaller[l]) (else computed here). Sets count[l] = binomial_quantile(u_l, n[l],
-// p_l) (samplers.hpp), bit for bit, for every world whose mean n[l] smaller[l] is below
-// kSearchFromZeroBelow, and returns the bits of the others, left to the scalar sampler.
+// Binomial draws in a row of worlds: world l draws from n[l] trials with probability p[l] at
+// the uniform RandomStream::to_uniform(word[l]). Sets count[l] = binomial_quantile(u_l, n[l],
+// p[l]) (samplers.hpp), bit for bit, for every world whose mean n[l] min(p[l], 1 - p[l]) is
+// below kSearchFromZeroBelow, and returns the bits of the others, left to the scalar sampler.
+// log_q, unless null, holds PreparedBinomial(p[l]).log_q() for each world (else it is
+// computed here).
 std::uint64_t binomial_row(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
-                           const WorldRow<double>& smaller, const WorldRow<double>& complement,
-                           const WorldRow<double>* log_q, WorldRow<std::int64_t>& count);
+                           const WorldRow<double>& p, const WorldRow<double>* log_q,
+                           WorldRow<std::int64_t>& count);
 
 // The instruction set in use ("AVX3" is AVX-512).
 std::string lanes_target();

@@ -26,7 +26,6 @@ void Workspace::fit(const Model& model) {
   for (auto* v : {&tier_effect, &tier_upgrade}) v->resize(model.tiers);
   class_draw.resize(model.classes);
   state.tier_customers.resize(model.tiers);
-  state.tier_next.resize(model.tiers);
   std::size_t most_moves = 0;
   for (const auto& moves : model.move_probability) most_moves = std::max(most_moves, moves.size());
   move_now.resize(most_moves);
@@ -192,10 +191,8 @@ void start_path(const Model& m, const World& world, Workspace& w, const LaneCell
   // Every value back to its start; the tier totals keep their storage, emptied (the cells are
   // the block's, emptied by BlockCells::clear).
   PathState fresh;
-  for (const auto member : {&PathState::tier_customers, &PathState::tier_next}) {
-    fresh.*member = std::move(state.*member);
-    std::ranges::fill(fresh.*member, 0);
-  }
+  fresh.tier_customers = std::move(state.tier_customers);
+  std::ranges::fill(fresh.tier_customers, 0);
   state = std::move(fresh);
   for (int tier = 0; tier < m.tiers; ++tier)
     for (const Model::InitialCohort& cohort : m.initial[tier]) {
@@ -452,7 +449,6 @@ struct Lane {
   const Environment* env;
   Workspace* w;
   const PreparedMultinomial* moves = nullptr;  // its tier's moves this period
-  double hazard_base = 0.0;                    // its segment's churn this period before loyalty
 };
 
 // This period's moves of a tier in one world (tier_moves, model.hpp): prepared once for the
@@ -468,11 +464,18 @@ const PreparedMultinomial& moves_now(const Lane& lane, int tier) {
   return w.moves_prepared;
 }
 
-// A tier's moves this period in every world of a block: for move j, the probability each
-// world's conditional binomial samples and whether it counts failures
-// (PreparedMultinomial::conditional).
+// A tier's moves this period in every world of a block: for move j, each world's
+// conditional probability and its log_q (PreparedMultinomial::conditional).
 struct TierMoves {
-  std::array<WorldRow<double>, limits::kTiers> smaller{}, complement{}, log_q{};
+  std::array<WorldRow<double>, limits::kTiers> p{}, log_q{};
+};
+
+// What the step adds up in every world of a block, kept as rows and handed to each world's
+// workspace when the step is done: draws made, customers lost, each tier's customers after.
+struct BlockTotals {
+  WorldRow<std::uint64_t> draws{};
+  WorldRow<std::int64_t> lost{};
+  std::array<WorldRow<std::int64_t>, limits::kTiers> tier{};
 };
 
 // A cell's draws in every world of a block: the customers, the words of each world's stream
@@ -499,28 +502,25 @@ void draw_words(std::span<const Lane> lanes, CellRow& d, int t, Subject subject,
   }
 }
 
-// Churn in every world: binomial(stream, n, min(1, h)) with h the world's hazard. The draws
-// of small mean in lanes, the others one by one.
-void draw_churn(std::span<const Lane> lanes, CellRow& d, int tau) {
-  WorldRow<double> p{}, smaller{}, complement{};
-  for (std::size_t l = 0; l < lanes.size(); ++l) {
-    p[l] = std::min(1.0, lanes[l].hazard_base * lanes[l].m->loyalty_by_cell[tau]);
-    const SampledProbability hazard = sampled_probability(p[l]);
-    smaller[l] = hazard.smaller;
-    complement[l] = hazard.complement ? 1.0 : 0.0;
-  }
-  for_each_bit(
-      binomial_row(d.word[0], d.n, smaller, complement, nullptr, d.drawn), [&](std::size_t l) {
-        d.drawn[l] = binomial_quantile(RandomStream::to_uniform(d.word[0][l]), d.n[l], p[l]);
-      });
+// Churn in every world: binomial(stream, n, min(1, h)) with h the world's hazard, its
+// segment's churn this period (hazard_base) times the loyalty of the tenure. The draws of
+// small mean in lanes, the others one by one.
+void draw_churn(std::span<const Lane> lanes, const WorldRow<double>& hazard_base, CellRow& d,
+                int tau) {
+  WorldRow<double> p{};
+  for (std::size_t l = 0; l < lanes.size(); ++l)
+    p[l] = std::min(1.0, hazard_base[l] * lanes[l].m->loyalty_by_cell[tau]);
+  for_each_bit(binomial_row(d.word[0], d.n, p, nullptr, d.drawn), [&](std::size_t l) {
+    d.drawn[l] = binomial_quantile(RandomStream::to_uniform(d.word[0][l]), d.n[l], p[l]);
+  });
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] = d.n[l] - d.drawn[l];
 }
 
 // Move j of the survivors in every world: its conditional binomial among those not yet
 // moved (PreparedMultinomial::draw), from word 1 + j of the stream.
 void draw_move(std::span<const Lane> lanes, CellRow& d, std::size_t j, const TierMoves& moves) {
-  const std::uint64_t left = binomial_row(d.word[1 + j], d.stay, moves.smaller[j],
-                                          moves.complement[j], &moves.log_q[j], d.drawn);
+  const std::uint64_t left =
+      binomial_row(d.word[1 + j], d.stay, moves.p[j], &moves.log_q[j], d.drawn);
   for_each_bit(left, [&](std::size_t l) {
     d.drawn[l] = lanes[l].moves->conditional(j).quantile(RandomStream::to_uniform(d.word[1 + j][l]),
                                                          d.stay[l]);
@@ -544,7 +544,8 @@ void add_row(BlockCells& cells, std::size_t cell, const WorldRow<std::int64_t>& 
 // h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
 // Each world draws from its own stream of the cell, so its counts do not depend on the
 // others; the cell's subject and where its customers go are worked out once for all.
-void churn_cell(std::span<const Lane> lanes, const TierMoves& moves, BlockCells& cells, int t,
+void churn_cell(std::span<const Lane> lanes, const TierMoves& moves,
+                const WorldRow<double>& hazard_base, BlockCells& cells, BlockTotals& totals, int t,
                 int segment, int tau) {
   const Model& shape = *lanes.front().m;
   const int tier = shape.segment[segment].tier, churn_class = shape.segment[segment].churn_class;
@@ -557,56 +558,60 @@ void churn_cell(std::span<const Lane> lanes, const TierMoves& moves, BlockCells&
     row[l] = 0;  // emptied as read: it is the next period's `next`
   }
   draw_words(lanes, d, t, cell_subject(shape, segment, tau), 1 + move_to.size());
-  draw_churn(lanes, d, tau);
-  for (std::size_t l = 0; l < lanes.size(); ++l) {
-    Workspace& w = *lanes[l].w;
-    w.draws += static_cast<std::uint64_t>(d.n[l] > 0) * (1 + (d.stay[l] > 0) * move_to.size());
-    w.flows.lost += d.drawn[l];
+  draw_churn(lanes, hazard_base, d, tau);
+  // The worlds past the block's last hold no customers: they add 0.
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) {
+    totals.draws[l] +=
+        static_cast<std::uint64_t>(d.n[l] > 0) * (1 + (d.stay[l] > 0) * move_to.size());
+    totals.lost[l] += d.drawn[l];
   }
   for (std::size_t j = 0; j < move_to.size(); ++j) {
     draw_move(lanes, d, j, moves);
     add_row(cells, cell_index(shape, move_to[j] * shape.classes + churn_class, aged), d.drawn);
-    for (std::size_t l = 0; l < lanes.size(); ++l)
-      lanes[l].w->state.tier_next[move_to[j]] += d.drawn[l];
+    for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[move_to[j]][l] += d.drawn[l];
   }
   add_row(cells, cell_index(shape, segment, aged), d.stay);
-  for (std::size_t l = 0; l < lanes.size(); ++l) lanes[l].w->state.tier_next[tier] += d.stay[l];
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[tier][l] += d.stay[l];
 }
 
 // 6-7 for every cell, in every world of the block; the cells of the block's worlds line up
 // (same_cells).
+// `next` is empty: the cells were emptied as they were read the period before (or at the
+// start of the path), so only the cells that receive customers are written.
 void churn_and_migrate(std::span<Lane> lanes, BlockCells& cells, int t) {
-  for (const Lane& lane : lanes) {
-    // `next` is empty: the cells were emptied as they were read the period before (or at
-    // the start of the path), so only the cells that receive customers are written.
-    std::ranges::fill(lane.w->state.tier_next, 0);
-    lane.w->flows.lost = lane.w->flows.unhappy_defectors;
-  }
   const Model& shape = *lanes.front().m;
+  BlockTotals totals;
   TierMoves moves;
+  WorldRow<double> hazard_base{};  // a segment's churn this period, before loyalty
   for (int tier = 0; tier < shape.tiers; ++tier) {
     for (std::size_t l = 0; l < lanes.size(); ++l) {
       lanes[l].moves = &moves_now(lanes[l], tier);
       for (std::size_t j = 0; j < lanes[l].moves->categories(); ++j) {
-        moves.smaller[j][l] = lanes[l].moves->conditional(j).smaller();
-        moves.complement[j][l] = lanes[l].moves->conditional(j).complement() ? 1.0 : 0.0;
+        moves.p[j][l] = lanes[l].moves->conditional(j).probability();
         moves.log_q[j][l] = lanes[l].moves->conditional(j).log_q();
       }
     }
     for (int segment = tier * shape.classes; segment < (tier + 1) * shape.classes; ++segment) {
-      for (Lane& lane : lanes)
-        lane.hazard_base =
-            lane.m->segment[segment].churn * lane.w->tier_effect[tier] * lane.env->churn;
+      for (std::size_t l = 0; l < lanes.size(); ++l)
+        hazard_base[l] = lanes[l].m->segment[segment].churn * lanes[l].w->tier_effect[tier] *
+                         lanes[l].env->churn;
       const std::size_t first = cell_index(shape, segment, 0);
       for_each_occupied(cells.occupied, first, first + shape.tenure_cells, [&](std::size_t cell) {
-        churn_cell(lanes, moves, cells, t, segment, static_cast<int>(cell - first));
+        churn_cell(lanes, moves, hazard_base, cells, totals, t, segment,
+                   static_cast<int>(cell - first));
       });
     }
   }
   std::swap(cells.counts, cells.next);
   std::ranges::fill(cells.occupied, 0);  // every cell was emptied as it was read
   std::swap(cells.occupied, cells.occupied_next);
-  for (const Lane& lane : lanes) std::swap(lane.w->state.tier_customers, lane.w->state.tier_next);
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    Workspace& w = *lanes[l].w;
+    w.draws += totals.draws[l];
+    w.flows.lost = w.flows.unhappy_defectors + totals.lost[l];
+    for (int tier = 0; tier < shape.tiers; ++tier)
+      w.state.tier_customers[tier] = totals.tier[tier][l];
+  }
 }
 
 // 8. Pool and reputation: everyone who left returns to the pool; each unhappy defector

@@ -28,13 +28,12 @@ struct PathResult {
 struct PathState {
   // Customers per tier: the sum of its cells, kept as they change (no pass over the cells).
   std::vector<std::int64_t> tier_customers;
-  std::vector<std::int64_t> tier_next;  // the same for `next`
-  std::int64_t pool = 0;                // prospects left in the market (with a market)
-  double reputation = 0.0;              // share of prospects put off by negative word of mouth
-  double effective_spend = 0.0;         // acquisition spend with adstock carried over
-  double previous_revenue = 0.0;        // for a budget that is a share of revenue
-  double cash = 0.0;                    // cumulative cash flow
-  bool cash_went_below = false;         // cumulative cash has been below zero
+  std::int64_t pool = 0;          // prospects left in the market (with a market)
+  double reputation = 0.0;        // share of prospects put off by negative word of mouth
+  double effective_spend = 0.0;   // acquisition spend with adstock carried over
+  double previous_revenue = 0.0;  // for a budget that is a share of revenue
+  double cash = 0.0;              // cumulative cash flow
+  bool cash_went_below = false;   // cumulative cash has been below zero
   // The totals over the periods so far are the path's metrics, in PathResult.
 };
 

@@ -317,10 +317,9 @@ void acquire_intermediaries(Period& p) {
   record(p, metric("commissions"), p.w.flows.commissions);
 }
 
-// 3d. Paid and intermediary customers are split over tiers by the mix (multinomial); every
-// new customer joins at tenure 0, split over the churn classes.
-void place_new_customers(Period& p) {
-  const Parameters& s = p.m.parameters;
+// 3d. Paid and intermediary customers are split over tiers by the mix (multinomial); they
+// join with the referred at tenure 0 (place_new_customers, across the block).
+void split_new_customers(Period& p) {
   Workspace& w = p.w;
   if (w.flows.by_mix > 0) {
     RandomStream mix_rng = p.stream(Stream::new_customer_mix);
@@ -329,12 +328,6 @@ void place_new_customers(Period& p) {
         p.m.new_customer_mix.draw(mix_rng, w.flows.by_mix, {w.tier_draw.data(), drawn});
     w.draws += drawn;
     record(p, metric("acquired"), static_cast<double>(w.flows.by_mix));
-  }
-  for (int tier = 0; tier < p.m.tiers; ++tier) {
-    const std::int64_t joining = w.tier_draw[tier] + w.tier_referred[tier];
-    if (joining == 0) continue;
-    RandomStream class_rng = p.stream(Stream::churn_classes, Subject{p.m.tier_id[tier]});
-    place(p.m, w, p.cells, class_rng, tier, joining, 0, p.m.new_customer_classes[tier]);
   }
 }
 
@@ -486,19 +479,19 @@ struct CellRow {
   std::array<WorldRow<std::uint64_t>, kWords> word;
 };
 
-// The words of each world's stream of the cell (RandomStream's blocks 0, 1, ...), enough for
-// churn and every move.
-void draw_words(std::span<const Lane> lanes, CellRow& d, int t, Subject subject,
-                std::size_t words) {
+// The first words of each world's stream `kind` of period t about `subject`, as many as
+// `word` has rows: word[i][l] is the i-th word of world l's stream (RandomStream::next_u64).
+void stream_words(std::span<const Lane> lanes, Stream kind, int t, Subject subject,
+                  std::span<WorldRow<std::uint64_t>> word) {
   WorldRow<std::uint64_t> world{};
   for (std::size_t l = 0; l < lanes.size(); ++l) world[l] = lanes[l].world->index;
   std::array<std::uint64_t, 4> counter =
-      RandomStream::counter(Stream::churn_and_migration, static_cast<std::uint64_t>(t), subject);
-  for (std::size_t block = 0; 4 * block < words; ++block) {
-    counter[3] = block;
+      RandomStream::counter(kind, static_cast<std::uint64_t>(t), subject);
+  for (std::size_t block = 0; 4 * block < word.size(); ++block) {
+    counter[3] = block;  // RandomStream's blocks 0, 1, ...
     std::array<WorldRow<std::uint64_t>, 4> out;
     philox_row(counter, lanes.front().world->seed, world, out);
-    for (std::size_t k = 0; k < 4; ++k) d.word[4 * block + k] = out[k];
+    for (std::size_t k = 0; k < 4 && 4 * block + k < word.size(); ++k) word[4 * block + k] = out[k];
   }
 }
 
@@ -528,15 +521,56 @@ void draw_move(std::span<const Lane> lanes, CellRow& d, std::size_t j, const Tie
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] -= d.drawn[l];
 }
 
-// Adds a row of counts to a cell of the next period's, and marks it if any is above 0.
-void add_row(BlockCells& cells, std::size_t cell, const WorldRow<std::int64_t>& counts) {
-  std::int64_t* row = &cells.next[cell * kBlockWorlds];
+// Adds a row of counts to a cell, of this period's cells (counts, occupied) or the next's
+// (next, occupied_next), and marks it if any is above 0.
+void add_row(std::vector<std::int64_t>& rows, std::vector<std::uint64_t>& occupied,
+             std::size_t cell, const WorldRow<std::int64_t>& counts) {
+  std::int64_t* row = &rows[cell * kBlockWorlds];
   bool any = false;
   for (std::size_t l = 0; l < kBlockWorlds; ++l) {
     row[l] += counts[l];
     any |= counts[l] > 0;
   }
-  if (any) mark(cells.occupied_next, cell);
+  if (any) mark(occupied, cell);
+}
+
+// 3d, in every world of the block: each tier's new customers join at tenure 0, split over the
+// churn classes by their shares, a multinomial (PreparedMultinomial::draw) from the tier's
+// stream of the period, its conditional binomials drawn in lanes.
+void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) {
+  const Model& shape = *lanes.front().m;
+  const auto classes = static_cast<std::size_t>(shape.classes);
+  for (int tier = 0; tier < shape.tiers; ++tier) {
+    WorldRow<std::int64_t> left{};  // not yet placed
+    for (std::size_t l = 0; l < lanes.size(); ++l) {
+      Workspace& w = *lanes[l].w;
+      left[l] = w.tier_draw[tier] + w.tier_referred[tier];
+      w.state.tier_customers[tier] += left[l];
+      w.draws += left[l] > 0 ? classes - 1 : 0;
+    }
+    if (std::ranges::all_of(left, [](std::int64_t n) { return n == 0; })) continue;
+    const int first = tier * shape.classes;  // the tier's first segment
+    std::array<WorldRow<std::uint64_t>, limits::kChurnClasses> word;
+    stream_words(lanes, Stream::churn_classes, t, Subject{shape.tier_id[tier]},
+                 {word.data(), classes - 1});
+    for (std::size_t c = 0; c + 1 < classes; ++c) {  // the last class takes the rest
+      WorldRow<double> p{}, log_q{};
+      for (std::size_t l = 0; l < lanes.size(); ++l) {
+        const PreparedBinomial& share = lanes[l].m->new_customer_classes[tier].conditional(c);
+        p[l] = share.probability();
+        log_q[l] = share.log_q();
+      }
+      WorldRow<std::int64_t> drawn;
+      for_each_bit(binomial_row(word[c], left, p, &log_q, drawn), [&](std::size_t l) {
+        drawn[l] = lanes[l].m->new_customer_classes[tier].conditional(c).quantile(
+            RandomStream::to_uniform(word[c][l]), left[l]);
+      });
+      add_row(cells.counts, cells.occupied, cell_index(shape, first + static_cast<int>(c), 0),
+              drawn);
+      for (std::size_t l = 0; l < kBlockWorlds; ++l) left[l] -= drawn[l];
+    }
+    add_row(cells.counts, cells.occupied, cell_index(shape, first + shape.classes - 1, 0), left);
+  }
 }
 
 // 6-7. Churn of one cell at the end of the period in every world of the block, then
@@ -557,7 +591,8 @@ void churn_cell(std::span<const Lane> lanes, const TierMoves& moves,
     d.n[l] = row[l];
     row[l] = 0;  // emptied as read: it is the next period's `next`
   }
-  draw_words(lanes, d, t, cell_subject(shape, segment, tau), 1 + move_to.size());
+  stream_words(lanes, Stream::churn_and_migration, t, cell_subject(shape, segment, tau),
+               {d.word.data(), 1 + move_to.size()});
   draw_churn(lanes, hazard_base, d, tau);
   // The worlds past the block's last hold no customers: they add 0.
   for (std::size_t l = 0; l < kBlockWorlds; ++l) {
@@ -567,10 +602,11 @@ void churn_cell(std::span<const Lane> lanes, const TierMoves& moves,
   }
   for (std::size_t j = 0; j < move_to.size(); ++j) {
     draw_move(lanes, d, j, moves);
-    add_row(cells, cell_index(shape, move_to[j] * shape.classes + churn_class, aged), d.drawn);
+    add_row(cells.next, cells.occupied_next,
+            cell_index(shape, move_to[j] * shape.classes + churn_class, aged), d.drawn);
     for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[move_to[j]][l] += d.drawn[l];
   }
-  add_row(cells, cell_index(shape, segment, aged), d.stay);
+  add_row(cells.next, cells.occupied_next, cell_index(shape, segment, aged), d.stay);
   for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[tier][l] += d.stay[l];
 }
 
@@ -709,16 +745,20 @@ bool same_cells(const Model& a, const Model& b) {
 
 namespace {
 
-// A period's steps before churn (2-5), in one world of a block.
+// A period's steps before the new customers join (2-3), in one world of a block.
 void open_period(Period& p) {
   set_budget(p);              // 2. budget and split
   acquire_paid(p);            // 3. acquisition: paid marketing,
   acquire_referrals(p);       //    customer referrals,
   acquire_intermediaries(p);  //    intermediaries,
-  place_new_customers(p);     //    new customers into tiers and classes
-  earn_margins(p);            // 4. revenue and cost to serve
-  spend_on_retention(p);      //    retention spend and its effects
-  fail_and_recover(p);        // 5. service failures and recovery
+  split_new_customers(p);     //    new customers into tiers
+}
+
+// A period's steps after the new customers joined, before churn (4-5), in one world.
+void serve_period(Period& p) {
+  earn_margins(p);        // 4. revenue and cost to serve
+  spend_on_retention(p);  //    retention spend and its effects
+  fail_and_recover(p);    // 5. service failures and recovery
 }
 
 // A period's steps after churn (8-9), in one world of a block.
@@ -754,6 +794,11 @@ void simulate_paths(std::span<const World* const> worlds, const PolicyPlan& plan
       Period period = period_of(l, t);
       open_period(period);
       lanes[l] = {worlds[l]->model, worlds[l], &period.env, workspaces[l]};
+    }
+    place_new_customers({lanes.data(), worlds.size()}, cells, t);  // 3. into churn classes
+    for (std::size_t l = 0; l < worlds.size(); ++l) {
+      Period period = period_of(l, t);
+      serve_period(period);
     }
     churn_and_migrate({lanes.data(), worlds.size()}, cells, t);  // 6-7. churn, migration, ageing
     for (std::size_t l = 0; l < worlds.size(); ++l) {

@@ -138,8 +138,8 @@ struct SmallMean {
 VF SumFromNone(const SmallMean& x, VF none, hn::Mask<DF> todo, hn::Mask<DF>& unfinished) {
   const DF d;
   const VF zero = hn::Zero(d), after_last = hn::Add(x.trials, hn::Set(d, 1.0));
-  const auto ratio = [&](double j) {  // P(X = j) / P(X = j - 1): p / q (n - j + 1) / j, 0 past n
-    const VF numerator = hn::Mul(x.odds, hn::Max(zero, hn::Sub(after_last, hn::Set(d, j))));
+  const auto ratio = [&](double j) {  // P(X = j) / P(X = j - 1): p / q (n - j + 1) / j
+    const VF numerator = hn::Mul(x.odds, hn::Sub(after_last, hn::Set(d, j)));
     return hn::Mul(numerator, hn::Set(d, 1.0 / j));
   };
   VF count = zero, mass = none, sum = none;

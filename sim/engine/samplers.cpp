@@ -49,7 +49,8 @@ std::array<double, 4> four_ratios(std::int64_t k, const Numerator& numerator) {
 // sum + mass q_4, instead of four dependent steps; the sums inside a block are formed only
 // when u falls in it. Near 1 the sum can stop growing below u, by its rounding: once past
 // the mean it no longer changes, the draw ends there (samplers.hpp). `last` bounds the
-// count (n for the binomial, whose numerator is 0 beyond it, so the blocks may pass it).
+// count (n for the binomial: the ratio at n + 1 is 0, so the mass is 0 from there and the
+// blocks may pass n without moving the sum).
 // The kernel's lanes run the same steps for a row of worlds at once (cell_lanes.cpp,
 // BinomialRow): a change here is a change there.
 template <typename Numerator>
@@ -86,9 +87,10 @@ std::int64_t sum_until(double u, double mean, std::int64_t k, double mass, std::
 
 std::int64_t binomial_sum_from(double u, std::int64_t n, double odds, double mean, std::int64_t k,
                                double mass) {
-  // P(X = j) / P(X = j - 1) = (n - j + 1) / j * p / q, and 0 beyond n
+  // P(X = j) / P(X = j - 1) = (n - j + 1) / j * p / q: 0 at j = n + 1, and whatever it is
+  // beyond, it multiplies a mass of 0 (sum_until)
   const double trials = static_cast<double>(n) + 1.0;
-  return sum_until(u, mean, k, mass, n, [&](double j) { return odds * std::max(0.0, trials - j); });
+  return sum_until(u, mean, k, mass, n, [&](double j) { return odds * (trials - j); });
 }
 
 std::int64_t poisson_sum_from(double u, double mean, std::int64_t k, double mass) {

@@ -1,6 +1,6 @@
 // The bare samplers: nanoseconds per draw, with parameters changing on every call as they
-// do in the kernel, against Boost.Random and libstdc++ on the same random stream; and the
-// prepared forms, for probabilities shared by many draws.
+// do in the kernel, against Boost.Random and libstdc++ on the same random stream; the
+// prepared forms, for probabilities shared by many draws; and 8 draws at a time in SIMD lanes.
 #include <benchmark/benchmark.h>
 
 #include <boost/random/binomial_distribution.hpp>
@@ -10,6 +10,7 @@
 #include <random>
 #include <vector>
 
+#include "sim/engine/cell_lanes.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/engine/samplers.hpp"
 
@@ -133,6 +134,34 @@ void BM_PreparedBinomialKernelMix(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PreparedBinomialKernelMix);
+
+// The same mix 8 draws at a time in SIMD lanes (binomial_row, cell_lanes.hpp), as the kernel
+// draws a cell's churn and moves across a block's worlds, the large means it leaves to the
+// scalar sampler. Here the 8 draws of a row are unrelated, so their sums differ in length
+// more than the same cell's in 8 worlds do: the kernel's rows do better.
+void BM_BinomialRowKernelMix(benchmark::State& state) {
+  const std::vector<Draw>& mix = kernel_mix();
+  tenure::RandomStream rng(1, 0, tenure::Stream::benchmark, 0);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    tenure::WorldRow<std::uint64_t> word;
+    tenure::WorldRow<std::int64_t> n, count;
+    tenure::WorldRow<double> p;
+    for (std::size_t l = 0; l < tenure::kBlockWorlds; ++l, i = (i + 1) % mix.size()) {
+      word[l] = rng.next_u64();
+      n[l] = mix[i].n;
+      p[l] = mix[i].p;
+    }
+    const std::uint64_t left = tenure::binomial_row(word, n, p, nullptr, count);
+    for (std::size_t l = 0; l < tenure::kBlockWorlds; ++l)
+      if (left >> l & 1)
+        count[l] = tenure::binomial_quantile(tenure::RandomStream::to_uniform(word[l]), n[l], p[l]);
+    benchmark::DoNotOptimize(count);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(tenure::kBlockWorlds));
+  state.SetLabel(tenure::lanes_target());
+}
+BENCHMARK(BM_BinomialRowKernelMix);
 
 // Binomial draws with n = range(0) and p = range(1) / 1000, by the given sampler.
 template <typename Sample>

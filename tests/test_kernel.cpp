@@ -195,8 +195,9 @@ TEST(Kernel, MovesNothingChangesArePreparedOnceForTheRun) {
 
 // The kernel steps blocks of worlds together (its lanes); a world's results are the same,
 // bit for bit, whichever block it is in and however many worlds that block holds. Checked
-// with moves that change every period (an upgrade response) and with uncertain inputs, where
-// every world has its own model.
+// with moves that change every period (an upgrade response), with uncertain inputs, where
+// every world has its own model, with new customers split over churn classes, and with
+// service failures and a recovery fund that can run out (concession.yaml).
 void expect_blocks_do_not_matter(const Model& model) {
   constexpr std::size_t worlds = 11;
   std::vector<World> built(worlds);
@@ -237,8 +238,9 @@ TEST(Kernel, AWorldsResultsDoNotDependOnItsBlock) {
   Scenario s = small_business();
   s.upgrade = UpgradeResponse{0.5, 20.0};
   expect_blocks_do_not_matter(build_model(s));
-  expect_blocks_do_not_matter(build_model(
-      load_scenario_file(std::string(TENURE_SOURCE_DIR) + "/scenarios/recession-stress.yaml")));
+  for (const char* name : {"recession-stress.yaml", "fitted-churn.yaml", "concession.yaml"})
+    expect_blocks_do_not_matter(build_model(
+        load_scenario_file(std::string(TENURE_SOURCE_DIR) + "/scenarios/" + std::string(name))));
 }
 
 TEST(Kernel, ABlockRefusesWorldsWhoseCellsDoNotLineUp) {

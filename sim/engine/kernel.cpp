@@ -384,65 +384,47 @@ void spend_on_retention(Period& p) {
   }
 }
 
-// 5. Service failures of one cell: failures, offers while the fund lasts, recoveries, and
-// defections of the unresolved. Returns the offers made.
-std::int64_t fail_in_cell(Period& p, int segment, int tau, std::int64_t offers_left) {
+// 5. The recovery offers the fund can pay for this period; a zero concession is never limited
+// by the fund, nor is a fund paying for more than 1e18 (no count gets there; converting more
+// overflows).
+std::int64_t affordable_offers(const Period& p) {
   const Service& service = *p.m.parameters.service;
-  const int tier = p.m.segment[segment].tier;
-  const std::size_t cell = p.cell(segment, tau);
+  const double fund =
+      line_spend(p.split.recovery, p.w.flows.budget, p.w.flows.budget_multiplier, p.w.flows.active);
+  const double affordable =
+      service.concession > 0.0 ? std::floor(fund / service.concession + 1e-9) : 1e18;
+  return affordable < 1e18 ? static_cast<std::int64_t>(affordable)
+                           : std::numeric_limits<std::int64_t>::max();
+}
+
+// 5. A cell's service failures in one world, once drawn (fail_in_cell): the offers made
+// while the fund lasts and the unresolved who defect.
+void settle_failures(Period& p, std::size_t cell, int tier, std::int64_t failures,
+                     std::int64_t offered, std::int64_t defected) {
   Workspace& w = p.w;
-  const std::int64_t n = p.cells[cell];
-  if (n == 0) return 0;
-  const Subject subject = cell_subject(p.m, segment, tau);
-  RandomStream fail_rng = p.stream(Stream::failures, subject);
-  const std::int64_t failures = binomial(fail_rng, n, service.failure[tier]);
-  ++w.draws;
-  if (failures == 0) return 0;
-  const std::vector<bool>& eligible_tiers = p.split.recovery_tiers;
-  const bool eligible = eligible_tiers.empty() || eligible_tiers[tier];
-  const std::int64_t offered = eligible ? std::min(failures, offers_left) : 0;
-  RandomStream recover_rng = p.stream(Stream::recovery, subject);
-  const std::int64_t resolved = binomial(recover_rng, offered, service.recovery_success);
-  RandomStream defect_rng = p.stream(Stream::defection, subject);
-  const std::int64_t defected = binomial(defect_rng, failures - resolved, service.defection[tier]);
   w.draws += 2;
   p.cells[cell] -= defected;
   w.state.tier_customers[tier] -= defected;
   w.flows.unhappy_defectors += defected;
-  w.flows.concessions += static_cast<double>(offered) * service.concession;
+  w.flows.concessions += static_cast<double>(offered) * p.m.parameters.service->concession;
   record(p, metric("failures"), static_cast<double>(failures));
   record(p, metric("recoveries_offered"), static_cast<double>(offered));
-  return offered;
-}
-
-// 5. Service failures, in tier order (best first) and, within a tier, longest-standing
-// customers first, so the recovery fund goes to the best customers while it lasts.
-void fail_and_recover(Period& p) {
-  if (!p.m.parameters.service) return;
-  const Service& service = *p.m.parameters.service;
-  const double fund =
-      line_spend(p.split.recovery, p.w.flows.budget, p.w.flows.budget_multiplier, p.w.flows.active);
-  // Offers the fund can pay for; a zero concession is never limited by the fund, nor is a
-  // fund paying for more than 1e18 (no count gets there; converting more overflows).
-  const double affordable =
-      service.concession > 0.0 ? std::floor(fund / service.concession + 1e-9) : 1e18;
-  std::int64_t offers_left = affordable < 1e18 ? static_cast<std::int64_t>(affordable)
-                                               : std::numeric_limits<std::int64_t>::max();
-  for (int segment = 0; segment < p.m.segments; ++segment)
-    for (int tau = p.m.tenure_cells - 1; tau >= 0; --tau)
-      offers_left -= fail_in_cell(p, segment, tau, offers_left);
-  record(p, metric("concessions_paid"), p.w.flows.concessions);
-  record(p, metric("defected"), static_cast<double>(p.w.flows.unhappy_defectors));
 }
 
 // One world of a block in the step that runs across the block (churn_and_migrate).
 struct Lane {
   const Model* m;
   const World* world;
+  const PolicyStep* split;  // the policy's step in force
   const Environment* env;
   Workspace* w;
   const PreparedMultinomial* moves = nullptr;  // its tier's moves this period
 };
+
+// World l of a block as its period's steps see it.
+Period lane_period(const Lane& lane, BlockCells& cells, std::size_t l, int t) {
+  return Period{*lane.m, *lane.world, *lane.split, *lane.env, t, *lane.w, {cells, l}};
+}
 
 // This period's moves of a tier in one world (tier_moves, model.hpp): prepared once for the
 // run when nothing changes them, else once for every cell of the tier.
@@ -570,6 +552,80 @@ void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) 
       for (std::size_t l = 0; l < kBlockWorlds; ++l) left[l] -= drawn[l];
     }
     add_row(cells.counts, cells.occupied, cell_index(shape, first + shape.classes - 1, 0), left);
+  }
+}
+
+// A binomial draw in every world of a row, each from the first word of its own stream `kind`
+// of the period about `subject`: those of small mean in lanes, the others one by one.
+WorldRow<std::int64_t> draw_row(std::span<const Lane> lanes, Stream kind, int t, Subject subject,
+                                const WorldRow<std::int64_t>& n, const WorldRow<double>& p) {
+  std::array<WorldRow<std::uint64_t>, 1> word;
+  stream_words(lanes, kind, t, subject, word);
+  WorldRow<std::int64_t> drawn;
+  for_each_bit(binomial_row(word[0], n, p, nullptr, drawn), [&](std::size_t l) {
+    drawn[l] = binomial_quantile(RandomStream::to_uniform(word[0][l]), n[l], p[l]);
+  });
+  return drawn;
+}
+
+// 5. Service failures of one cell in every world of the block: failures, offers while each
+// world's fund lasts (offers_left), recoveries, and defections of the unresolved; each
+// world's draws from its own streams of the cell.
+void fail_in_cell(std::span<const Lane> lanes, BlockCells& cells, int t, int segment, int tau,
+                  WorldRow<std::int64_t>& offers_left) {
+  const Model& shape = *lanes.front().m;
+  const int tier = shape.segment[segment].tier;
+  const std::size_t cell = cell_index(shape, segment, tau);
+  const Subject subject = cell_subject(shape, segment, tau);
+  WorldRow<std::int64_t> n{};
+  WorldRow<double> failure{}, success{}, defection{};
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    const Service& service = *lanes[l].m->parameters.service;
+    n[l] = cells.count(cell, l);
+    lanes[l].w->draws += n[l] > 0 ? 1 : 0;
+    failure[l] = service.failure[tier];
+    success[l] = service.recovery_success;
+    defection[l] = service.defection[tier];
+  }
+  const WorldRow<std::int64_t> failures = draw_row(lanes, Stream::failures, t, subject, n, failure);
+  if (std::ranges::all_of(failures, [](std::int64_t f) { return f == 0; })) return;
+  const std::vector<bool>& eligible_tiers = lanes.front().split->recovery_tiers;
+  const bool eligible = eligible_tiers.empty() || eligible_tiers[tier];
+  WorldRow<std::int64_t> offered{}, unresolved{};
+  for (std::size_t l = 0; l < kBlockWorlds; ++l)
+    offered[l] = eligible ? std::min(failures[l], offers_left[l]) : 0;
+  const WorldRow<std::int64_t> resolved =
+      draw_row(lanes, Stream::recovery, t, subject, offered, success);
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) unresolved[l] = failures[l] - resolved[l];
+  const WorldRow<std::int64_t> defected =
+      draw_row(lanes, Stream::defection, t, subject, unresolved, defection);
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    if (failures[l] == 0) continue;
+    Period p = lane_period(lanes[l], cells, l, t);
+    settle_failures(p, cell, tier, failures[l], offered[l], defected[l]);
+    offers_left[l] -= offered[l];
+  }
+}
+
+// 5. Service failures in every world of the block, in tier order (best first) and, within a
+// tier, longest-standing customers first, so each world's recovery fund goes to its best
+// customers while it lasts.
+void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
+  const Model& shape = *lanes.front().m;
+  if (!shape.parameters.service) return;
+  WorldRow<std::int64_t> offers_left{};
+  for (std::size_t l = 0; l < lanes.size(); ++l)
+    offers_left[l] = affordable_offers(lane_period(lanes[l], cells, l, t));
+  for (int segment = 0; segment < shape.segments; ++segment)
+    for (int tau = shape.tenure_cells - 1; tau >= 0; --tau) {
+      const std::size_t cell = cell_index(shape, segment, tau);
+      if ((cells.occupied[cell / 64] >> (cell % 64) & 1) != 0)
+        fail_in_cell(lanes, cells, t, segment, tau, offers_left);
+    }
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    Period p = lane_period(lanes[l], cells, l, t);
+    record(p, metric("concessions_paid"), p.w.flows.concessions);
+    record(p, metric("defected"), static_cast<double>(p.w.flows.unhappy_defectors));
   }
 }
 
@@ -754,11 +810,11 @@ void open_period(Period& p) {
   split_new_customers(p);     //    new customers into tiers
 }
 
-// A period's steps after the new customers joined, before churn (4-5), in one world.
+// A period's steps after the new customers joined, before the service failures (4), in one
+// world.
 void serve_period(Period& p) {
   earn_margins(p);        // 4. revenue and cost to serve
   spend_on_retention(p);  //    retention spend and its effects
-  fail_and_recover(p);    // 5. service failures and recovery
 }
 
 // A period's steps after churn (8-9), in one world of a block.
@@ -784,27 +840,24 @@ void simulate_paths(std::span<const World* const> worlds, const PolicyPlan& plan
     start_path(*worlds[l]->model, *worlds[l], *workspaces[l], LaneCells{cells, l});
   }
   std::array<Lane, kBlockWorlds> lanes;
-  const auto period_of = [&](std::size_t l, int t) {
-    const World& world = *worlds[l];
-    const PolicyStep& split = plan.in_period(t);
-    return Period{*world.model, world, split, world.in_period(t), t, *workspaces[l], {cells, l}};
+  const std::span<Lane> block(lanes.data(), worlds.size());
+  const auto each_world = [&](int t, const auto& step) {
+    for (std::size_t l = 0; l < block.size(); ++l) {
+      Period period = lane_period(block[l], cells, l, t);
+      step(period);
+    }
   };
   for (int t = 1; t <= shape.horizon; ++t) {
-    for (std::size_t l = 0; l < worlds.size(); ++l) {
-      Period period = period_of(l, t);
-      open_period(period);
-      lanes[l] = {worlds[l]->model, worlds[l], &period.env, workspaces[l]};
+    for (std::size_t l = 0; l < block.size(); ++l) {
+      const World& world = *worlds[l];
+      block[l] = {world.model, &world, &plan.in_period(t), &world.in_period(t), workspaces[l]};
     }
-    place_new_customers({lanes.data(), worlds.size()}, cells, t);  // 3. into churn classes
-    for (std::size_t l = 0; l < worlds.size(); ++l) {
-      Period period = period_of(l, t);
-      serve_period(period);
-    }
-    churn_and_migrate({lanes.data(), worlds.size()}, cells, t);  // 6-7. churn, migration, ageing
-    for (std::size_t l = 0; l < worlds.size(); ++l) {
-      Period period = period_of(l, t);
-      close_period(period);
-    }
+    each_world(t, open_period);            // 2-3. budget, acquisition, new customers' tiers
+    place_new_customers(block, cells, t);  // 3. new customers into churn classes
+    each_world(t, serve_period);           // 4. margins, retention
+    fail_and_recover(block, cells, t);     // 5. service failures and recovery
+    churn_and_migrate(block, cells, t);    // 6-7. churn, migration, ageing
+    each_world(t, close_period);           // 8-9. pool, reputation, cash flow
   }
 }
 

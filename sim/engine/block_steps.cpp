@@ -1,0 +1,327 @@
+// The steps of a period that run across a block's worlds (block_steps.hpp).
+#include "sim/engine/block_steps.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <span>
+
+#include "sim/engine/cell_lanes.hpp"
+#include "sim/engine/limits.hpp"
+#include "sim/engine/samplers.hpp"
+
+namespace tenure {
+
+namespace {
+
+// 5. The recovery offers the fund can pay for this period; a zero concession is never limited
+// by the fund, nor is a fund paying for more than 1e18 (no count gets there; converting more
+// overflows).
+std::int64_t affordable_offers(const Period& p) {
+  const Service& service = *p.m.parameters.service;
+  const double fund =
+      line_spend(p.split.recovery, p.w.flows.budget, p.w.flows.budget_multiplier, p.w.flows.active);
+  const double affordable =
+      service.concession > 0.0 ? std::floor(fund / service.concession + 1e-9) : 1e18;
+  return affordable < 1e18 ? static_cast<std::int64_t>(affordable)
+                           : std::numeric_limits<std::int64_t>::max();
+}
+
+// 5. A cell's service failures in one world, once drawn (fail_in_cell): the offers made
+// while the fund lasts and the unresolved who defect.
+void settle_failures(Period& p, std::size_t cell, int tier, std::int64_t failures,
+                     std::int64_t offered, std::int64_t defected) {
+  Workspace& w = p.w;
+  w.draws += 2;
+  p.cells[cell] -= defected;
+  w.state.tier_customers[tier] -= defected;
+  w.flows.unhappy_defectors += defected;
+  w.flows.concessions += static_cast<double>(offered) * p.m.parameters.service->concession;
+  record(p, metric("failures"), static_cast<double>(failures));
+  record(p, metric("recoveries_offered"), static_cast<double>(offered));
+}
+
+// This period's moves of a tier in one world (tier_moves, model.hpp): prepared once for the
+// run when nothing changes them, else once for every cell of the tier.
+const PreparedMultinomial& moves_now(const Lane& lane, int tier) {
+  const Model& m = *lane.m;
+  Workspace& w = *lane.w;
+  const std::optional<PreparedMultinomial>& fixed = m.fixed_moves[tier];
+  if (fixed) return *fixed;
+  const std::span<double> now(w.move_now.data(), m.move_probability[tier].size());
+  tier_moves(m, tier, w.tier_upgrade[tier], now);
+  w.moves_prepared.prepare(now);
+  return w.moves_prepared;
+}
+
+// A tier's moves this period in every world of a block: for move j, each world's
+// conditional probability and its log_q (PreparedMultinomial::conditional).
+struct TierMoves {
+  std::array<WorldRow<double>, limits::kTiers> p{}, log_q{};
+};
+
+// What the step adds up in every world of a block, kept as rows and handed to each world's
+// workspace when the step is done: draws made, customers lost, each tier's customers after.
+struct BlockTotals {
+  WorldRow<std::uint64_t> draws{};
+  WorldRow<std::int64_t> lost{};
+  std::array<WorldRow<std::int64_t>, limits::kTiers> tier{};
+};
+
+// A cell's draws in every world of a block: the customers, the words of each world's stream
+// of the cell (churn, then each move), and what is left after each draw.
+struct CellRow {
+  static constexpr std::size_t kWords = 4 * ((limits::kTiers + 3) / 4);  // churn + moves
+  WorldRow<std::int64_t> n{}, stay{}, drawn{};
+  std::array<WorldRow<std::uint64_t>, kWords> word;
+};
+
+// The first words of each world's stream `kind` of period t about `subject`, as many as
+// `word` has rows: word[i][l] is the i-th word of world l's stream (RandomStream::next_u64).
+void stream_words(std::span<const Lane> lanes, Stream kind, int t, Subject subject,
+                  std::span<WorldRow<std::uint64_t>> word) {
+  WorldRow<std::uint64_t> world{};
+  for (std::size_t l = 0; l < lanes.size(); ++l) world[l] = lanes[l].world->index;
+  std::array<std::uint64_t, 4> counter =
+      RandomStream::counter(kind, static_cast<std::uint64_t>(t), subject);
+  for (std::size_t block = 0; 4 * block < word.size(); ++block) {
+    counter[3] = block;  // RandomStream's blocks 0, 1, ...
+    std::array<WorldRow<std::uint64_t>, 4> out;
+    philox_row(counter, lanes.front().world->seed, world, out);
+    for (std::size_t k = 0; k < 4 && 4 * block + k < word.size(); ++k) word[4 * block + k] = out[k];
+  }
+}
+
+// Churn in every world: binomial(stream, n, min(1, h)) with h the world's hazard, its
+// segment's churn this period (hazard_base) times the loyalty of the tenure. The draws of
+// small mean in lanes, the others one by one.
+void draw_churn(std::span<const Lane> lanes, const WorldRow<double>& hazard_base, CellRow& d,
+                int tau) {
+  WorldRow<double> p{};
+  for (std::size_t l = 0; l < lanes.size(); ++l)
+    p[l] = std::min(1.0, hazard_base[l] * lanes[l].m->loyalty_by_cell[tau]);
+  for_each_bit(binomial_row(d.word[0], d.n, p, nullptr, d.drawn), [&](std::size_t l) {
+    d.drawn[l] = binomial_quantile(RandomStream::to_uniform(d.word[0][l]), d.n[l], p[l]);
+  });
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] = d.n[l] - d.drawn[l];
+}
+
+// Move j of the survivors in every world: its conditional binomial among those not yet
+// moved (PreparedMultinomial::draw), from word 1 + j of the stream.
+void draw_move(std::span<const Lane> lanes, CellRow& d, std::size_t j, const TierMoves& moves) {
+  const std::uint64_t left =
+      binomial_row(d.word[1 + j], d.stay, moves.p[j], &moves.log_q[j], d.drawn);
+  for_each_bit(left, [&](std::size_t l) {
+    d.drawn[l] = lanes[l].moves->conditional(j).quantile(RandomStream::to_uniform(d.word[1 + j][l]),
+                                                         d.stay[l]);
+  });
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] -= d.drawn[l];
+}
+
+// Adds a row of counts to a cell, of this period's cells (counts, occupied) or the next's
+// (next, occupied_next), and marks it if any is above 0.
+void add_row(std::vector<std::int64_t>& rows, std::vector<std::uint64_t>& occupied,
+             std::size_t cell, const WorldRow<std::int64_t>& counts) {
+  std::int64_t* row = &rows[cell * kBlockWorlds];
+  bool any = false;
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) {
+    row[l] += counts[l];
+    any |= counts[l] > 0;
+  }
+  if (any) mark(occupied, cell);
+}
+
+// A binomial draw in every world of a row, each from the first word of its own stream `kind`
+// of the period about `subject`: those of small mean in lanes, the others one by one.
+WorldRow<std::int64_t> draw_row(std::span<const Lane> lanes, Stream kind, int t, Subject subject,
+                                const WorldRow<std::int64_t>& n, const WorldRow<double>& p) {
+  std::array<WorldRow<std::uint64_t>, 1> word;
+  stream_words(lanes, kind, t, subject, word);
+  WorldRow<std::int64_t> drawn;
+  for_each_bit(binomial_row(word[0], n, p, nullptr, drawn), [&](std::size_t l) {
+    drawn[l] = binomial_quantile(RandomStream::to_uniform(word[0][l]), n[l], p[l]);
+  });
+  return drawn;
+}
+
+// 5. Service failures of one cell in every world of the block: failures, offers while each
+// world's fund lasts (offers_left), recoveries, and defections of the unresolved; each
+// world's draws from its own streams of the cell.
+void fail_in_cell(std::span<const Lane> lanes, BlockCells& cells, int t, int segment, int tau,
+                  WorldRow<std::int64_t>& offers_left) {
+  const Model& shape = *lanes.front().m;
+  const int tier = shape.segment[segment].tier;
+  const std::size_t cell = cell_index(shape, segment, tau);
+  const Subject subject = cell_subject(shape, segment, tau);
+  WorldRow<std::int64_t> n{};
+  WorldRow<double> failure{}, success{}, defection{};
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    const Service& service = *lanes[l].m->parameters.service;
+    n[l] = cells.count(cell, l);
+    lanes[l].w->draws += n[l] > 0 ? 1 : 0;
+    failure[l] = service.failure[tier];
+    success[l] = service.recovery_success;
+    defection[l] = service.defection[tier];
+  }
+  const WorldRow<std::int64_t> failures = draw_row(lanes, Stream::failures, t, subject, n, failure);
+  if (std::ranges::all_of(failures, [](std::int64_t f) { return f == 0; })) return;
+  const std::vector<bool>& eligible_tiers = lanes.front().split->recovery_tiers;
+  const bool eligible = eligible_tiers.empty() || eligible_tiers[tier];
+  WorldRow<std::int64_t> offered{}, unresolved{};
+  for (std::size_t l = 0; l < kBlockWorlds; ++l)
+    offered[l] = eligible ? std::min(failures[l], offers_left[l]) : 0;
+  const WorldRow<std::int64_t> resolved =
+      draw_row(lanes, Stream::recovery, t, subject, offered, success);
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) unresolved[l] = failures[l] - resolved[l];
+  const WorldRow<std::int64_t> defected =
+      draw_row(lanes, Stream::defection, t, subject, unresolved, defection);
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    if (failures[l] == 0) continue;
+    Period p = lane_period(lanes[l], cells, l, t);
+    settle_failures(p, cell, tier, failures[l], offered[l], defected[l]);
+    offers_left[l] -= offered[l];
+  }
+}
+
+// 6-7. Churn of one cell at the end of the period in every world of the block, then
+// migration of the survivors, then ageing:
+// h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
+// Each world draws from its own stream of the cell, so its counts do not depend on the
+// others; the cell's subject and where its customers go are worked out once for all.
+void churn_cell(std::span<const Lane> lanes, const TierMoves& moves,
+                const WorldRow<double>& hazard_base, BlockCells& cells, BlockTotals& totals, int t,
+                int segment, int tau) {
+  const Model& shape = *lanes.front().m;
+  const int tier = shape.segment[segment].tier, churn_class = shape.segment[segment].churn_class;
+  const int aged = std::min(tau + 1, shape.tenure_cells - 1);
+  const std::vector<int>& move_to = shape.move_to[tier];
+  std::int64_t* row = &cells.counts[cell_index(shape, segment, tau) * kBlockWorlds];
+  CellRow d;
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) {
+    d.n[l] = row[l];
+    row[l] = 0;  // emptied as read: it is the next period's `next`
+  }
+  stream_words(lanes, Stream::churn_and_migration, t, cell_subject(shape, segment, tau),
+               {d.word.data(), 1 + move_to.size()});
+  draw_churn(lanes, hazard_base, d, tau);
+  // The worlds past the block's last hold no customers: they add 0.
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) {
+    totals.draws[l] +=
+        static_cast<std::uint64_t>(d.n[l] > 0) * (1 + (d.stay[l] > 0) * move_to.size());
+    totals.lost[l] += d.drawn[l];
+  }
+  for (std::size_t j = 0; j < move_to.size(); ++j) {
+    draw_move(lanes, d, j, moves);
+    add_row(cells.next, cells.occupied_next,
+            cell_index(shape, move_to[j] * shape.classes + churn_class, aged), d.drawn);
+    for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[move_to[j]][l] += d.drawn[l];
+  }
+  add_row(cells.next, cells.occupied_next, cell_index(shape, segment, aged), d.stay);
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[tier][l] += d.stay[l];
+}
+
+}  // namespace
+
+// 3d, in every world of the block: each tier's new customers join at tenure 0, split over the
+// churn classes by their shares, a multinomial (PreparedMultinomial::draw) from the tier's
+// stream of the period, its conditional binomials drawn in lanes.
+void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) {
+  const Model& shape = *lanes.front().m;
+  const auto classes = static_cast<std::size_t>(shape.classes);
+  for (int tier = 0; tier < shape.tiers; ++tier) {
+    WorldRow<std::int64_t> left{};  // not yet placed
+    for (std::size_t l = 0; l < lanes.size(); ++l) {
+      Workspace& w = *lanes[l].w;
+      left[l] = w.tier_draw[tier] + w.tier_referred[tier];
+      w.state.tier_customers[tier] += left[l];
+      w.draws += left[l] > 0 ? classes - 1 : 0;
+    }
+    if (std::ranges::all_of(left, [](std::int64_t n) { return n == 0; })) continue;
+    const int first = tier * shape.classes;  // the tier's first segment
+    std::array<WorldRow<std::uint64_t>, limits::kChurnClasses> word;
+    stream_words(lanes, Stream::churn_classes, t, Subject{shape.tier_id[tier]},
+                 {word.data(), classes - 1});
+    for (std::size_t c = 0; c + 1 < classes; ++c) {  // the last class takes the rest
+      WorldRow<double> p{}, log_q{};
+      for (std::size_t l = 0; l < lanes.size(); ++l) {
+        const PreparedBinomial& share = lanes[l].m->new_customer_classes[tier].conditional(c);
+        p[l] = share.probability();
+        log_q[l] = share.log_q();
+      }
+      WorldRow<std::int64_t> drawn;
+      for_each_bit(binomial_row(word[c], left, p, &log_q, drawn), [&](std::size_t l) {
+        drawn[l] = lanes[l].m->new_customer_classes[tier].conditional(c).quantile(
+            RandomStream::to_uniform(word[c][l]), left[l]);
+      });
+      add_row(cells.counts, cells.occupied, cell_index(shape, first + static_cast<int>(c), 0),
+              drawn);
+      for (std::size_t l = 0; l < kBlockWorlds; ++l) left[l] -= drawn[l];
+    }
+    add_row(cells.counts, cells.occupied, cell_index(shape, first + shape.classes - 1, 0), left);
+  }
+}
+
+// 5. Service failures in every world of the block, in tier order (best first) and, within a
+// tier, longest-standing customers first, so each world's recovery fund goes to its best
+// customers while it lasts.
+void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
+  const Model& shape = *lanes.front().m;
+  if (!shape.parameters.service) return;
+  WorldRow<std::int64_t> offers_left{};
+  for (std::size_t l = 0; l < lanes.size(); ++l)
+    offers_left[l] = affordable_offers(lane_period(lanes[l], cells, l, t));
+  for (int segment = 0; segment < shape.segments; ++segment)
+    for (int tau = shape.tenure_cells - 1; tau >= 0; --tau) {
+      const std::size_t cell = cell_index(shape, segment, tau);
+      if ((cells.occupied[cell / 64] >> (cell % 64) & 1) != 0)
+        fail_in_cell(lanes, cells, t, segment, tau, offers_left);
+    }
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    Period p = lane_period(lanes[l], cells, l, t);
+    record(p, metric("concessions_paid"), p.w.flows.concessions);
+    record(p, metric("defected"), static_cast<double>(p.w.flows.unhappy_defectors));
+  }
+}
+
+// 6-7 for every cell, in every world of the block; the cells of the block's worlds line up
+// (same_cells).
+// `next` is empty: the cells were emptied as they were read the period before (or at the
+// start of the path), so only the cells that receive customers are written.
+void churn_and_migrate(std::span<Lane> lanes, BlockCells& cells, int t) {
+  const Model& shape = *lanes.front().m;
+  BlockTotals totals;
+  TierMoves moves;
+  WorldRow<double> hazard_base{};  // a segment's churn this period, before loyalty
+  for (int tier = 0; tier < shape.tiers; ++tier) {
+    for (std::size_t l = 0; l < lanes.size(); ++l) {
+      lanes[l].moves = &moves_now(lanes[l], tier);
+      for (std::size_t j = 0; j < lanes[l].moves->categories(); ++j) {
+        moves.p[j][l] = lanes[l].moves->conditional(j).probability();
+        moves.log_q[j][l] = lanes[l].moves->conditional(j).log_q();
+      }
+    }
+    for (int segment = tier * shape.classes; segment < (tier + 1) * shape.classes; ++segment) {
+      for (std::size_t l = 0; l < lanes.size(); ++l)
+        hazard_base[l] = lanes[l].m->segment[segment].churn * lanes[l].w->tier_effect[tier] *
+                         lanes[l].env->churn;
+      const std::size_t first = cell_index(shape, segment, 0);
+      for_each_occupied(cells.occupied, first, first + shape.tenure_cells, [&](std::size_t cell) {
+        churn_cell(lanes, moves, hazard_base, cells, totals, t, segment,
+                   static_cast<int>(cell - first));
+      });
+    }
+  }
+  std::swap(cells.counts, cells.next);
+  std::ranges::fill(cells.occupied, 0);  // every cell was emptied as it was read
+  std::swap(cells.occupied, cells.occupied_next);
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    Workspace& w = *lanes[l].w;
+    w.draws += totals.draws[l];
+    w.flows.lost = w.flows.unhappy_defectors + totals.lost[l];
+    for (int tier = 0; tier < shape.tiers; ++tier)
+      w.state.tier_customers[tier] = totals.tier[tier][l];
+  }
+}
+
+}  // namespace tenure

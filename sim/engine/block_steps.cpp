@@ -93,6 +93,17 @@ void stream_words(std::span<const Lane> lanes, Stream kind, int t, Subject subje
   }
 }
 
+// Binomial draws in every world of a row: world l's from n[l] trials with probability p[l] at
+// the uniform of word[l], binomial_quantile's counts. Those of small mean in lanes
+// (binomial_row, which takes log_q as it says), the others by the scalar sampler.
+void draw_binomials(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
+                    const WorldRow<double>& p, const WorldRow<double>* log_q,
+                    WorldRow<std::int64_t>& drawn) {
+  for_each_bit(binomial_row(word, n, p, log_q, drawn), [&](std::size_t l) {
+    drawn[l] = binomial_quantile(RandomStream::to_uniform(word[l]), n[l], p[l]);
+  });
+}
+
 // Churn in every world: binomial(stream, n, min(1, h)) with h the world's hazard, its
 // segment's churn this period (hazard_base) times the loyalty of the tenure. The draws of
 // small mean in lanes, the others one by one.
@@ -101,21 +112,14 @@ void draw_churn(std::span<const Lane> lanes, const WorldRow<double>& hazard_base
   WorldRow<double> p{};
   for (std::size_t l = 0; l < lanes.size(); ++l)
     p[l] = std::min(1.0, hazard_base[l] * lanes[l].m->loyalty_by_cell[tau]);
-  for_each_bit(binomial_row(d.word[0], d.n, p, nullptr, d.drawn), [&](std::size_t l) {
-    d.drawn[l] = binomial_quantile(RandomStream::to_uniform(d.word[0][l]), d.n[l], p[l]);
-  });
+  draw_binomials(d.word[0], d.n, p, nullptr, d.drawn);
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] = d.n[l] - d.drawn[l];
 }
 
 // Move j of the survivors in every world: its conditional binomial among those not yet
 // moved (PreparedMultinomial::draw), from word 1 + j of the stream.
-void draw_move(std::span<const Lane> lanes, CellRow& d, std::size_t j, const TierMoves& moves) {
-  const std::uint64_t left =
-      binomial_row(d.word[1 + j], d.stay, moves.p[j], &moves.log_q[j], d.drawn);
-  for_each_bit(left, [&](std::size_t l) {
-    d.drawn[l] = lanes[l].moves->conditional(j).quantile(RandomStream::to_uniform(d.word[1 + j][l]),
-                                                         d.stay[l]);
-  });
+void draw_move(CellRow& d, std::size_t j, const TierMoves& moves) {
+  draw_binomials(d.word[1 + j], d.stay, moves.p[j], &moves.log_q[j], d.drawn);
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] -= d.drawn[l];
 }
 
@@ -139,9 +143,7 @@ WorldRow<std::int64_t> draw_row(std::span<const Lane> lanes, Stream kind, int t,
   std::array<WorldRow<std::uint64_t>, 1> word;
   stream_words(lanes, kind, t, subject, word);
   WorldRow<std::int64_t> drawn;
-  for_each_bit(binomial_row(word[0], n, p, nullptr, drawn), [&](std::size_t l) {
-    drawn[l] = binomial_quantile(RandomStream::to_uniform(word[0][l]), n[l], p[l]);
-  });
+  draw_binomials(word[0], n, p, nullptr, drawn);
   return drawn;
 }
 
@@ -212,7 +214,7 @@ void churn_cell(std::span<const Lane> lanes, const TierMoves& moves,
     totals.lost[l] += d.drawn[l];
   }
   for (std::size_t j = 0; j < move_to.size(); ++j) {
-    draw_move(lanes, d, j, moves);
+    draw_move(d, j, moves);
     add_row(cells.next, cells.occupied_next,
             cell_index(shape, move_to[j] * shape.classes + churn_class, aged), d.drawn);
     for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[move_to[j]][l] += d.drawn[l];
@@ -250,10 +252,7 @@ void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) 
         log_q[l] = share.log_q();
       }
       WorldRow<std::int64_t> drawn;
-      for_each_bit(binomial_row(word[c], left, p, &log_q, drawn), [&](std::size_t l) {
-        drawn[l] = lanes[l].m->new_customer_classes[tier].conditional(c).quantile(
-            RandomStream::to_uniform(word[c][l]), left[l]);
-      });
+      draw_binomials(word[c], left, p, &log_q, drawn);
       add_row(cells.counts, cells.occupied, cell_index(shape, first + static_cast<int>(c), 0),
               drawn);
       for (std::size_t l = 0; l < kBlockWorlds; ++l) left[l] -= drawn[l];
@@ -288,17 +287,17 @@ void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
 // (same_cells).
 // `next` is empty: the cells were emptied as they were read the period before (or at the
 // start of the path), so only the cells that receive customers are written.
-void churn_and_migrate(std::span<Lane> lanes, BlockCells& cells, int t) {
+void churn_and_migrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
   BlockTotals totals;
   TierMoves moves;
   WorldRow<double> hazard_base{};  // a segment's churn this period, before loyalty
   for (int tier = 0; tier < shape.tiers; ++tier) {
     for (std::size_t l = 0; l < lanes.size(); ++l) {
-      lanes[l].moves = &moves_now(lanes[l], tier);
-      for (std::size_t j = 0; j < lanes[l].moves->categories(); ++j) {
-        moves.p[j][l] = lanes[l].moves->conditional(j).probability();
-        moves.log_q[j][l] = lanes[l].moves->conditional(j).log_q();
+      const PreparedMultinomial& prepared = moves_now(lanes[l], tier);
+      for (std::size_t j = 0; j < prepared.categories(); ++j) {
+        moves.p[j][l] = prepared.conditional(j).probability();
+        moves.log_q[j][l] = prepared.conditional(j).log_q();
       }
     }
     for (int segment = tier * shape.classes; segment < (tier + 1) * shape.classes; ++segment) {

@@ -17,6 +17,6 @@ void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t);
 void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t);
 
 // 6-7. Churn, migration and ageing of every cell, into the next period's cells.
-void churn_and_migrate(std::span<Lane> lanes, BlockCells& cells, int t);
+void churn_and_migrate(std::span<const Lane> lanes, BlockCells& cells, int t);
 
 }  // namespace tenure

@@ -118,7 +118,6 @@ struct Lane {
   const PolicyStep* split;  // the policy's step in force
   const Environment* env;
   Workspace* w;
-  const PreparedMultinomial* moves = nullptr;  // its tier's moves this period
 };
 
 // World l of a block as its period's steps see it.

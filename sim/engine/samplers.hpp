@@ -124,10 +124,8 @@ class PreparedBinomial {
   explicit PreparedBinomial(double p);
 
   double probability() const { return sampled_.p; }
-  // The probability sampled, min(p, 1 - p), and whether it is 1 - p (failures are counted).
-  double smaller() const { return sampled_.smaller; }
-  bool complement() const { return sampled_.complement; }
-  // log_complement(smaller()): P(X = 0) is none_probability(n, log_q()).
+  // log_complement(min(p, 1 - p)): P(X = 0), or of no failure when p > 1/2, is
+  // none_probability(n, log_q()).
   double log_q() const { return log_q_; }
   std::int64_t quantile(double u, std::int64_t n) const;
   std::int64_t draw(RandomStream& rng, std::int64_t n) const { return quantile(rng.uniform(), n); }

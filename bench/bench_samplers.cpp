@@ -32,6 +32,38 @@ void BM_Uniform(benchmark::State& state) {
 }
 BENCHMARK(BM_Uniform);
 
+// A Philox block of each of a block's worlds' streams at once (philox_row, in SIMD lanes), as
+// the kernel makes a cell's words; items are Philox blocks (4 words each). Its scalar
+// counterpart: BM_PhiloxBlock.
+void BM_PhiloxRow(benchmark::State& state) {
+  tenure::WorldRow<std::uint64_t> world{};
+  for (std::size_t l = 0; l < tenure::kBlockWorlds; ++l) world[l] = 1000 + l;
+  std::array<std::uint64_t, 4> counter =
+      tenure::RandomStream::counter(tenure::Stream::benchmark, 1, tenure::Subject{});
+  std::array<tenure::WorldRow<std::uint64_t>, 4> word;
+  for (auto _ : state) {
+    ++counter[1];
+    tenure::philox_row(counter, 1, world, word);
+    benchmark::DoNotOptimize(word);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(tenure::kBlockWorlds));
+  state.SetLabel(tenure::lanes_target());
+}
+BENCHMARK(BM_PhiloxRow);
+
+// One world's Philox block at a time (RandomStream, Random123's scalar code).
+void BM_PhiloxBlock(benchmark::State& state) {
+  tenure::RandomStream rng(1, 0, tenure::Stream::benchmark, 0);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(rng.next_u64());
+    benchmark::DoNotOptimize(rng.next_u64());
+    benchmark::DoNotOptimize(rng.next_u64());
+    benchmark::DoNotOptimize(rng.next_u64());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PhiloxBlock);
+
 // The kernel's mix of binomial draws on the baseline (measured there): n p spread over
 // 2^-9 .. 2^8 with these weights per doubling, median about 1, half the draws 0; cells of
 // 20 to 6,000 customers. 4,096 (n, p) pairs, drawn once, taken in turn.

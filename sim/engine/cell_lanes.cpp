@@ -19,9 +19,16 @@ namespace hn = hwy::HWY_NAMESPACE;
 using D64 = hn::ScalableTag<std::uint64_t>;
 using V64 = hn::Vec<D64>;
 
-// The 128-bit product of each lane and a constant, as (high, low) words: four products of
-// 32-bit halves (Knuth's multiplication), since no instruction set multiplies 64-bit lanes
-// to 128 bits. Without SIMD, Random123's own multiplication.
+// Philox4x64's multipliers and the Weyl constants that bump its key between rounds
+// (Random123's).
+constexpr std::uint64_t kPhiloxM0 = 0xD2E7470EE14C6C93ull, kPhiloxM1 = 0xCA5A826395121157ull;
+constexpr std::uint64_t kPhiloxW0 = 0x9E3779B97F4A7C15ull, kPhiloxW1 = 0xBB67AE8584CAA73Bull;
+
+// The 128-bit product of each lane and a constant, as (high, low) words, from four products
+// of 32-bit halves, since no instruction set multiplies 64-bit lanes to 128 bits. The partial
+// sums are ordered so that none overflows (each is at most (2^32 - 1)^2 + 2^32 - 1) and so
+// that the low word is a blend of two of them rather than a shift, a mask and an or. Without
+// SIMD, Random123's own multiplication.
 #if HWY_TARGET == HWY_SCALAR
 void MulWide(D64 d, V64 a, std::uint64_t b, V64& high, V64& low) {
   std::uint64_t high_word = 0;
@@ -31,44 +38,58 @@ void MulWide(D64 d, V64 a, std::uint64_t b, V64& high, V64& low) {
 #else
 void MulWide(D64 d, V64 a, std::uint64_t b, V64& high, V64& low) {
   const hn::Repartition<std::uint32_t, D64> d32;
-  const V64 mask = hn::Set(d, 0xffffffffull);
-  const auto product = [&](V64 x, V64 y) {
-    return hn::MulEven(hn::BitCast(d32, x), hn::BitCast(d32, y));  // low halves, to 64 bits
+  const auto product = [&](V64 x, V64 y) {  // of the low halves, to 64 bits
+    return hn::MulEven(hn::BitCast(d32, x), hn::BitCast(d32, y));
   };
-  const V64 a_low = hn::And(a, mask), a_high = hn::ShiftRight<32>(a);
+  const V64 a_high = hn::ShiftRight<32>(a);
   const V64 b_low = hn::Set(d, b & 0xffffffffull), b_high = hn::Set(d, b >> 32);
-  const V64 ll = product(a_low, b_low), lh = product(a_low, b_high);
+  const V64 ll = product(a, b_low), lh = product(a, b_high);
   const V64 hl = product(a_high, b_low), hh = product(a_high, b_high);
-  const V64 middle = hn::Add(hn::Add(hn::ShiftRight<32>(ll), hn::And(lh, mask)), hn::And(hl, mask));
-  high = hn::Add(hn::Add(hh, hn::ShiftRight<32>(lh)),
-                 hn::Add(hn::ShiftRight<32>(hl), hn::ShiftRight<32>(middle)));
-  low = hn::Or(hn::And(ll, mask), hn::ShiftLeft<32>(middle));
+  const V64 t = hn::Add(hl, hn::ShiftRight<32>(ll));
+  const V64 u = hn::Add(lh, hn::And(t, hn::Set(d, 0xffffffffull)));
+  high = hn::Add(hn::Add(hh, hn::ShiftRight<32>(t)), hn::ShiftRight<32>(u));
+  // (u mod 2^32) 2^32 + (ll mod 2^32): u's low half in the odd 32-bit lane, ll's in the even.
+  low = hn::BitCast(d, hn::OddEven(hn::DupEven(hn::BitCast(d32, u)), hn::BitCast(d32, ll)));
 }
 #endif
 
 // Philox4x64-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC11): ten
-// rounds of two multiplications, the key bumped by the Weyl constants between rounds; the
-// constants are Random123's.
+// rounds of two multiplications, the key bumped by the Weyl constants between rounds.
+// Every lane starts from the same counter and first key word, and only the second key word
+// (the world) differs, so round 0's products and round 1's first product are the same in
+// every lane: they are made once, by Random123's scalar multiplication.
 void PhiloxRow(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
                const WorldRow<std::uint64_t>& world, std::array<WorldRow<std::uint64_t>, 4>& word) {
   const D64 d;
+  std::uint64_t high0 = 0, high1 = 0;  // round 0, with keys (seed, world)
+  const std::uint64_t low0 = ::mulhilo64(counter[0], kPhiloxM0, &high0);
+  const std::uint64_t low1 = ::mulhilo64(counter[2], kPhiloxM1, &high1);
+  const std::uint64_t shared_x0 = high1 ^ counter[1] ^ seed;  // its x2 is high0 ^ x3 ^ world
+  std::uint64_t next_high0 = 0;  // round 1's first product, of the shared x0
+  const std::uint64_t next_low0 = ::mulhilo64(shared_x0, kPhiloxM0, &next_high0);
   for (std::size_t first = 0; first < kBlockWorlds; first += hn::Lanes(d)) {
-    V64 x0 = hn::Set(d, counter[0]), x1 = hn::Set(d, counter[1]);
-    V64 x2 = hn::Set(d, counter[2]), x3 = hn::Set(d, counter[3]);
-    V64 k0 = hn::Set(d, seed), k1 = hn::LoadU(d, world.data() + first);
-    for (int round = 0; round < 10; ++round) {
-      if (round > 0) {
-        k0 = hn::Add(k0, hn::Set(d, 0x9E3779B97F4A7C15ull));
-        k1 = hn::Add(k1, hn::Set(d, 0xBB67AE8584CAA73Bull));
-      }
-      V64 high0, low0, high1, low1;
-      MulWide(d, x0, 0xD2E7470EE14C6C93ull, high0, low0);
-      MulWide(d, x2, 0xCA5A826395121157ull, high1, low1);
-      const V64 y0 = hn::Xor(hn::Xor(high1, x1), k0), y2 = hn::Xor(hn::Xor(high0, x3), k1);
-      x0 = y0;
-      x1 = low1;
-      x2 = y2;
-      x3 = low0;
+    const V64 lane_world = hn::LoadU(d, world.data() + first);
+    V64 k0 = hn::Set(d, seed + kPhiloxW0), k1 = hn::Add(lane_world, hn::Set(d, kPhiloxW1));
+    V64 x0, x1, x2, x3;
+    {  // round 1: x0 = shared_x0, x1 = low1, x2 per lane, x3 = low0
+      const V64 round0_x2 = hn::Xor(hn::Set(d, high0 ^ counter[3]), lane_world);
+      V64 high, low;
+      MulWide(d, round0_x2, kPhiloxM1, high, low);
+      x0 = hn::Xor(high, hn::Set(d, low1 ^ (seed + kPhiloxW0)));
+      x1 = low;
+      x2 = hn::Xor(hn::Set(d, next_high0 ^ low0), k1);
+      x3 = hn::Set(d, next_low0);
+    }
+    for (int round = 2; round < 10; ++round) {
+      k0 = hn::Add(k0, hn::Set(d, kPhiloxW0));
+      k1 = hn::Add(k1, hn::Set(d, kPhiloxW1));
+      V64 high0_lanes, low0_lanes, high1_lanes, low1_lanes;
+      MulWide(d, x0, kPhiloxM0, high0_lanes, low0_lanes);
+      MulWide(d, x2, kPhiloxM1, high1_lanes, low1_lanes);
+      x0 = hn::Xor(hn::Xor(high1_lanes, x1), k0);
+      x2 = hn::Xor(hn::Xor(high0_lanes, x3), k1);
+      x1 = low1_lanes;
+      x3 = low0_lanes;
     }
     hn::StoreU(x0, d, word[0].data() + first);
     hn::StoreU(x1, d, word[1].data() + first);

@@ -1,5 +1,8 @@
 #include "sim/analysis/summary.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -63,6 +66,29 @@ Band band_of(std::span<const double> kept, const StreamedSum& beyond, std::int64
           quantile_sorted(sorted, 0.50), quantile_sorted(sorted, 0.95)};
 }
 
+// Every policy's summary of every metric, and its fan-chart band of every series in every
+// period. Each is independent of the others, so they are worked out in parallel (on the
+// caller's task arena), and each is the same whatever the threads.
+void summarize_worlds(const RunResults& r, RunSummary& out) {
+  const std::size_t policies = r.policies().size(), metrics = r.metrics().size();
+  const std::size_t series = r.series().size(), horizon = static_cast<std::size_t>(r.horizon());
+  out.metrics.assign(policies, std::vector<Summary>(metrics));
+  out.series.assign(policies, std::vector<std::vector<Band>>(series, std::vector<Band>(horizon)));
+  tbb::parallel_for(std::size_t{0}, policies * metrics, [&](std::size_t i) {
+    out.metrics[i / metrics][i % metrics] = summarize(r.metric(i / metrics, i % metrics));
+  });
+  const auto bands = [&](const tbb::blocked_range<std::size_t>& range) {
+    std::vector<double> sorted;  // one buffer for the range's bands
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const std::size_t p = i / (series * horizon), k = i / horizon % series;
+      const int t = static_cast<int>(i % horizon) + 1;
+      out.series[p][k][t - 1] =
+          band_of(r.series(p, k, t), r.series_beyond(p, k, t), r.paths(), sorted);
+    }
+  };
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, policies * series * horizon), bands);
+}
+
 }  // namespace
 
 RunSummary summarize_run(const RunResults& r, std::optional<double> cash_floor,
@@ -71,18 +97,7 @@ RunSummary summarize_run(const RunResults& r, std::optional<double> cash_floor,
   const std::size_t npv_metric = r.metric_index("npv"),
                     npv_with_equity_metric = r.metric_index("npv_with_equity");
   const std::size_t policies = r.policies().size();
-  out.metrics.resize(policies);
-  out.series.resize(policies);
-  std::vector<double> sorted;
-  for (std::size_t p = 0; p < policies; ++p) {
-    for (std::size_t k = 0; k < r.metrics().size(); ++k)
-      out.metrics[p].push_back(summarize(r.metric(p, k)));
-    out.series[p].resize(r.series().size());
-    for (std::size_t k = 0; k < r.series().size(); ++k)
-      for (int t = 1; t <= r.horizon(); ++t)
-        out.series[p][k].push_back(
-            band_of(r.series(p, k, t), r.series_beyond(p, k, t), r.paths(), sorted));
-  }
+  summarize_worlds(r, out);
   for (std::size_t p = 0; p < policies; ++p) {
     out.payback.push_back(payback(r, p));
     if (cash_floor) out.prob_cash_below.push_back(prob_cash_below(r, p, *cash_floor));

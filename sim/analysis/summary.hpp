@@ -60,6 +60,8 @@ struct RunSummary {
 
 // `cash_floor`: the floor prob_cash_below is measured against (none: not measured);
 // `baseline`: the policy every other is compared with (none: every two are compared).
+// The metrics' summaries and the series' bands are worked out in parallel, on the threads of
+// the task arena it is called in (Simulation::in_arena); the result does not depend on them.
 RunSummary summarize_run(const RunResults& results, std::optional<double> cash_floor = std::nullopt,
                          std::optional<std::size_t> baseline = std::nullopt);
 

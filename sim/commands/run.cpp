@@ -116,7 +116,8 @@ int run_command(const RunArguments& a, const Cluster& cluster) {
   const std::optional<std::size_t> baseline = baseline_policy(scenario, a.baseline);
   const auto precision = simulate(simulation, a, scenario.paths, baseline);
   const RunResults& results = simulation.results();
-  RunSummary summary = summarize_run(results, scenario.cash_floor, baseline);
+  RunSummary summary =
+      simulation.in_arena([&] { return summarize_run(results, scenario.cash_floor, baseline); });
   summary.precision = precision;
   std::optional<Sensitivity> study;
   if (!results.inputs().empty())

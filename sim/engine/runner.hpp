@@ -8,6 +8,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/analysis/run_results.hpp"
@@ -62,6 +63,12 @@ class Simulation {
   const RunResults& results() const { return results_; }
   RunResults take_results() { return std::move(results_); }
   const Model& model() const { return model_; }
+  // Runs `work` on this simulation's threads (those of Workers), as the run's analysis
+  // should, so that it keeps to the threads the user allowed.
+  template <typename Work>
+  auto in_arena(Work&& work) {
+    return arena_.execute(std::forward<Work>(work));
+  }
 
  private:
   // This process simulates worlds [first, last): metrics, payback and inputs into their

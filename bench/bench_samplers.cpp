@@ -36,14 +36,14 @@ BENCHMARK(BM_Uniform);
 // the kernel makes a cell's words; items are Philox blocks (4 words each). Its scalar
 // counterpart: BM_PhiloxBlock.
 void BM_PhiloxRow(benchmark::State& state) {
-  tenure::WorldRow<std::uint64_t> world{};
-  for (std::size_t l = 0; l < tenure::kBlockWorlds; ++l) world[l] = 1000 + l;
+  tenure::StreamKeys keys{1, {}};
+  for (std::size_t l = 0; l < tenure::kBlockWorlds; ++l) keys.world[l] = 1000 + l;
   std::array<std::uint64_t, 4> counter =
       tenure::RandomStream::counter(tenure::Stream::benchmark, 1, tenure::Subject{});
   std::array<tenure::WorldRow<std::uint64_t>, 4> word;
   for (auto _ : state) {
     ++counter[1];
-    tenure::philox_row(counter, 1, world, word);
+    tenure::philox_row(counter, keys, word);
     benchmark::DoNotOptimize(word);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(tenure::kBlockWorlds));

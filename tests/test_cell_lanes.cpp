@@ -45,10 +45,11 @@ TEST(CellLanes, PhiloxRowGivesRandom123sWords) {
       if (trial == 0) counter = {0, 0, 0, 0};
       if (trial == 1) counter.fill(~std::uint64_t{0});
       const std::uint64_t seed = trial == 2 ? ~std::uint64_t{0} : pick();
-      WorldRow<std::uint64_t> world;
-      for (std::uint64_t& w : world) w = pick();
+      StreamKeys keys{seed, {}};
+      for (std::uint64_t& w : keys.world) w = pick();
+      const WorldRow<std::uint64_t>& world = keys.world;
       std::array<WorldRow<std::uint64_t>, 4> word;
-      philox_row(counter, seed, world, word);
+      philox_row(counter, keys, word);
       for (std::size_t l = 0; l < kBlockWorlds; ++l) {
         const r123::Philox4x64::ctr_type c = {{counter[0], counter[1], counter[2], counter[3]}};
         const r123::Philox4x64::ctr_type expected = r123::Philox4x64()(c, {{seed, world[l]}});

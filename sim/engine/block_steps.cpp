@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <span>
+#include <stdexcept>
 
 #include "sim/engine/cell_lanes.hpp"
 #include "sim/engine/limits.hpp"
@@ -69,27 +70,38 @@ struct BlockTotals {
   std::array<WorldRow<std::int64_t>, limits::kTiers> tier{};
 };
 
+// Rows for the first `words` words of a stream: whole Philox blocks of 4.
+constexpr std::size_t whole_blocks(std::size_t words) {
+  return 4 * ((words + 3) / 4);
+}
+
 // A cell's draws in every world of a block: the customers, the words of each world's stream
 // of the cell (churn, then each move), and what is left after each draw.
 struct CellRow {
-  static constexpr std::size_t kWords = 4 * ((limits::kTiers + 3) / 4);  // churn + moves
+  static constexpr std::size_t kWords = whole_blocks(limits::kTiers);  // churn + moves
   WorldRow<std::int64_t> n{}, stay{}, drawn{};
   std::array<WorldRow<std::uint64_t>, kWords> word;
 };
 
-// The first words of each world's stream `kind` of period t about `subject`, as many as
-// `word` has rows: word[i][l] is the i-th word of world l's stream (RandomStream::next_u64).
-void stream_words(std::span<const Lane> lanes, Stream kind, int t, Subject subject,
+// The keys of the streams of a block's worlds; once a step, so that Philox finds the row
+// long written.
+StreamKeys stream_keys(std::span<const Lane> lanes) {
+  StreamKeys keys{lanes.front().world->seed, {}};
+  for (std::size_t l = 0; l < lanes.size(); ++l) keys.world[l] = lanes[l].world->index;
+  return keys;
+}
+
+// The first words of each world's stream `kind` of period t about `subject`, whole Philox
+// blocks (word.size() a multiple of 4): word[i][l] is the i-th word of world l's stream
+// (RandomStream::next_u64).
+void stream_words(const StreamKeys& keys, Stream kind, int t, Subject subject,
                   std::span<WorldRow<std::uint64_t>> word) {
-  WorldRow<std::uint64_t> world{};
-  for (std::size_t l = 0; l < lanes.size(); ++l) world[l] = lanes[l].world->index;
+  if (word.size() % 4 != 0) throw std::logic_error("stream_words makes whole Philox blocks");
   std::array<std::uint64_t, 4> counter =
       RandomStream::counter(kind, static_cast<std::uint64_t>(t), subject);
   for (std::size_t block = 0; 4 * block < word.size(); ++block) {
     counter[3] = block;  // RandomStream's blocks 0, 1, ...
-    std::array<WorldRow<std::uint64_t>, 4> out;
-    philox_row(counter, lanes.front().world->seed, world, out);
-    for (std::size_t k = 0; k < 4 && 4 * block + k < word.size(); ++k) word[4 * block + k] = out[k];
+    philox_row(counter, keys, word.subspan(4 * block).first<4>());
   }
 }
 
@@ -138,10 +150,10 @@ void add_row(std::vector<std::int64_t>& rows, std::vector<std::uint64_t>& occupi
 
 // A binomial draw in every world of a row, each from the first word of its own stream `kind`
 // of the period about `subject`: those of small mean in lanes, the others one by one.
-WorldRow<std::int64_t> draw_row(std::span<const Lane> lanes, Stream kind, int t, Subject subject,
+WorldRow<std::int64_t> draw_row(const StreamKeys& keys, Stream kind, int t, Subject subject,
                                 const WorldRow<std::int64_t>& n, const WorldRow<double>& p) {
-  std::array<WorldRow<std::uint64_t>, 1> word;
-  stream_words(lanes, kind, t, subject, word);
+  std::array<WorldRow<std::uint64_t>, 4> word;
+  stream_words(keys, kind, t, subject, word);
   WorldRow<std::int64_t> drawn;
   draw_binomials(word[0], n, p, nullptr, drawn);
   return drawn;
@@ -150,8 +162,8 @@ WorldRow<std::int64_t> draw_row(std::span<const Lane> lanes, Stream kind, int t,
 // 5. Service failures of one cell in every world of the block: failures, offers while each
 // world's fund lasts (offers_left), recoveries, and defections of the unresolved; each
 // world's draws from its own streams of the cell.
-void fail_in_cell(std::span<const Lane> lanes, BlockCells& cells, int t, int segment, int tau,
-                  WorldRow<std::int64_t>& offers_left) {
+void fail_in_cell(std::span<const Lane> lanes, const StreamKeys& keys, BlockCells& cells, int t,
+                  int segment, int tau, WorldRow<std::int64_t>& offers_left) {
   const Model& shape = *lanes.front().m;
   const int tier = shape.segment[segment].tier;
   const std::size_t cell = cell_index(shape, segment, tau);
@@ -166,7 +178,7 @@ void fail_in_cell(std::span<const Lane> lanes, BlockCells& cells, int t, int seg
     success[l] = service.recovery_success;
     defection[l] = service.defection[tier];
   }
-  const WorldRow<std::int64_t> failures = draw_row(lanes, Stream::failures, t, subject, n, failure);
+  const WorldRow<std::int64_t> failures = draw_row(keys, Stream::failures, t, subject, n, failure);
   if (std::ranges::all_of(failures, [](std::int64_t f) { return f == 0; })) return;
   const std::vector<bool>& eligible_tiers = lanes.front().split->recovery_tiers;
   const bool eligible = eligible_tiers.empty() || eligible_tiers[tier];
@@ -174,10 +186,10 @@ void fail_in_cell(std::span<const Lane> lanes, BlockCells& cells, int t, int seg
   for (std::size_t l = 0; l < kBlockWorlds; ++l)
     offered[l] = eligible ? std::min(failures[l], offers_left[l]) : 0;
   const WorldRow<std::int64_t> resolved =
-      draw_row(lanes, Stream::recovery, t, subject, offered, success);
+      draw_row(keys, Stream::recovery, t, subject, offered, success);
   for (std::size_t l = 0; l < kBlockWorlds; ++l) unresolved[l] = failures[l] - resolved[l];
   const WorldRow<std::int64_t> defected =
-      draw_row(lanes, Stream::defection, t, subject, unresolved, defection);
+      draw_row(keys, Stream::defection, t, subject, unresolved, defection);
   for (std::size_t l = 0; l < lanes.size(); ++l) {
     if (failures[l] == 0) continue;
     Period p = lane_period(lanes[l], cells, l, t);
@@ -191,7 +203,7 @@ void fail_in_cell(std::span<const Lane> lanes, BlockCells& cells, int t, int seg
 // h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
 // Each world draws from its own stream of the cell, so its counts do not depend on the
 // others; the cell's subject and where its customers go are worked out once for all.
-void churn_cell(std::span<const Lane> lanes, const TierMoves& moves,
+void churn_cell(std::span<const Lane> lanes, const StreamKeys& keys, const TierMoves& moves,
                 const WorldRow<double>& hazard_base, BlockCells& cells, BlockTotals& totals, int t,
                 int segment, int tau) {
   const Model& shape = *lanes.front().m;
@@ -204,8 +216,8 @@ void churn_cell(std::span<const Lane> lanes, const TierMoves& moves,
     d.n[l] = row[l];
     row[l] = 0;  // emptied as read: it is the next period's `next`
   }
-  stream_words(lanes, Stream::churn_and_migration, t, cell_subject(shape, segment, tau),
-               {d.word.data(), 1 + move_to.size()});
+  stream_words(keys, Stream::churn_and_migration, t, cell_subject(shape, segment, tau),
+               {d.word.data(), whole_blocks(1 + move_to.size())});
   draw_churn(lanes, hazard_base, d, tau);
   // The worlds past the block's last hold no customers: they add 0.
   for (std::size_t l = 0; l < kBlockWorlds; ++l) {
@@ -231,6 +243,7 @@ void churn_cell(std::span<const Lane> lanes, const TierMoves& moves,
 void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
   const auto classes = static_cast<std::size_t>(shape.classes);
+  const StreamKeys keys = stream_keys(lanes);
   for (int tier = 0; tier < shape.tiers; ++tier) {
     WorldRow<std::int64_t> left{};  // not yet placed
     for (std::size_t l = 0; l < lanes.size(); ++l) {
@@ -241,9 +254,9 @@ void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) 
     }
     if (std::ranges::all_of(left, [](std::int64_t n) { return n == 0; })) continue;
     const int first = tier * shape.classes;  // the tier's first segment
-    std::array<WorldRow<std::uint64_t>, limits::kChurnClasses> word;
-    stream_words(lanes, Stream::churn_classes, t, Subject{shape.tier_id[tier]},
-                 {word.data(), classes - 1});
+    std::array<WorldRow<std::uint64_t>, whole_blocks(limits::kChurnClasses)> word;
+    stream_words(keys, Stream::churn_classes, t, Subject{shape.tier_id[tier]},
+                 {word.data(), whole_blocks(classes - 1)});
     for (std::size_t c = 0; c + 1 < classes; ++c) {  // the last class takes the rest
       WorldRow<double> p{}, log_q{};
       for (std::size_t l = 0; l < lanes.size(); ++l) {
@@ -267,6 +280,7 @@ void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) 
 void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
   if (!shape.parameters.service) return;
+  const StreamKeys keys = stream_keys(lanes);
   WorldRow<std::int64_t> offers_left{};
   for (std::size_t l = 0; l < lanes.size(); ++l)
     offers_left[l] = affordable_offers(lane_period(lanes[l], cells, l, t));
@@ -274,7 +288,7 @@ void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
     for (int tau = shape.tenure_cells - 1; tau >= 0; --tau) {
       const std::size_t cell = cell_index(shape, segment, tau);
       if ((cells.occupied[cell / 64] >> (cell % 64) & 1) != 0)
-        fail_in_cell(lanes, cells, t, segment, tau, offers_left);
+        fail_in_cell(lanes, keys, cells, t, segment, tau, offers_left);
     }
   for (std::size_t l = 0; l < lanes.size(); ++l) {
     Period p = lane_period(lanes[l], cells, l, t);
@@ -289,6 +303,7 @@ void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
 // start of the path), so only the cells that receive customers are written.
 void churn_and_migrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
+  const StreamKeys keys = stream_keys(lanes);
   BlockTotals totals;
   TierMoves moves;
   WorldRow<double> hazard_base{};  // a segment's churn this period, before loyalty
@@ -306,7 +321,7 @@ void churn_and_migrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
                          lanes[l].env->churn;
       const std::size_t first = cell_index(shape, segment, 0);
       for_each_occupied(cells.occupied, first, first + shape.tenure_cells, [&](std::size_t cell) {
-        churn_cell(lanes, moves, hazard_base, cells, totals, t, segment,
+        churn_cell(lanes, keys, moves, hazard_base, cells, totals, t, segment,
                    static_cast<int>(cell - first));
       });
     }

@@ -58,9 +58,10 @@ void MulWide(D64 d, V64 a, std::uint64_t b, V64& high, V64& low) {
 // Every lane starts from the same counter and first key word, and only the second key word
 // (the world) differs, so round 0's products and round 1's first product are the same in
 // every lane: they are made once, by Random123's scalar multiplication.
-void PhiloxRow(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
-               const WorldRow<std::uint64_t>& world, std::array<WorldRow<std::uint64_t>, 4>& word) {
+void PhiloxRow(const std::array<std::uint64_t, 4>& counter, const StreamKeys& keys,
+               std::span<WorldRow<std::uint64_t>, 4> word) {
   const D64 d;
+  const std::uint64_t seed = keys.seed;
   std::uint64_t high0 = 0, high1 = 0;  // round 0, with keys (seed, world)
   const std::uint64_t low0 = ::mulhilo64(counter[0], kPhiloxM0, &high0);
   const std::uint64_t low1 = ::mulhilo64(counter[2], kPhiloxM1, &high1);
@@ -68,7 +69,7 @@ void PhiloxRow(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
   std::uint64_t next_high0 = 0;  // round 1's first product, of the shared x0
   const std::uint64_t next_low0 = ::mulhilo64(shared_x0, kPhiloxM0, &next_high0);
   for (std::size_t first = 0; first < kBlockWorlds; first += hn::Lanes(d)) {
-    const V64 lane_world = hn::LoadU(d, world.data() + first);
+    const V64 lane_world = hn::LoadU(d, keys.world.data() + first);
     V64 k0 = hn::Set(d, seed + kPhiloxW0), k1 = hn::Add(lane_world, hn::Set(d, kPhiloxW1));
     V64 x0, x1, x2, x3;
     {  // round 1: x0 = shared_x0, x1 = low1, x2 per lane, x3 = low0
@@ -259,10 +260,9 @@ HWY_EXPORT(PhiloxRow);
 HWY_EXPORT(BinomialRow);
 HWY_EXPORT(LanesTarget);
 
-void philox_row(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
-                const WorldRow<std::uint64_t>& world,
-                std::array<WorldRow<std::uint64_t>, 4>& word) {
-  HWY_DYNAMIC_DISPATCH(PhiloxRow)(counter, seed, world, word);
+void philox_row(const std::array<std::uint64_t, 4>& counter, const StreamKeys& keys,
+                std::span<WorldRow<std::uint64_t>, 4> word) {
+  HWY_DYNAMIC_DISPATCH(PhiloxRow)(counter, keys, word);
 }
 
 std::uint64_t binomial_row(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,

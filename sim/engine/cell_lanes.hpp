@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace tenure {
@@ -27,10 +28,17 @@ inline constexpr std::size_t kBlockWorlds = 8;
 template <typename T>
 using WorldRow = std::array<T, kBlockWorlds>;
 
-// Block 0 of the Philox4x64-10 streams with counter `counter` and keys (seed, world[l]):
-// word[k][l] is the k-th word of world l's block, as RandomStream::next_u64() gives them.
-void philox_row(const std::array<std::uint64_t, 4>& counter, std::uint64_t seed,
-                const WorldRow<std::uint64_t>& world, std::array<WorldRow<std::uint64_t>, 4>& word);
+// The keys of a block's worlds' streams (RandomStream's): the seed they share and each
+// world's index.
+struct StreamKeys {
+  std::uint64_t seed = 0;
+  WorldRow<std::uint64_t> world{};
+};
+
+// The Philox4x64-10 blocks with counter `counter` of the streams keyed `keys`: word[k][l] is
+// the k-th word of world l's block, as RandomStream::next_u64() gives them.
+void philox_row(const std::array<std::uint64_t, 4>& counter, const StreamKeys& keys,
+                std::span<WorldRow<std::uint64_t>, 4> word);
 
 // Binomial draws in a row of worlds: world l draws from n[l] trials with probability p[l] at
 // the uniform RandomStream::to_uniform(word[l]). Sets count[l] = binomial_quantile(u_l, n[l],

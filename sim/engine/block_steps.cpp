@@ -235,7 +235,59 @@ void churn_cell(std::span<const Lane> lanes, const StreamKeys& keys, const TierM
   for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[tier][l] += d.stay[l];
 }
 
+// A multinomial in every world of a block, as PreparedMultinomial::draw makes it: category i
+// is a binomial of what is left, at word i of each world's stream, with world l's prepared
+// conditional probability conditional(lane l, i); take(i, drawn) is given each category's
+// row. Returns what is left, the last category's.
+template <typename Conditional, typename Take>
+WorldRow<std::int64_t> draw_multinomial(std::span<const Lane> lanes,
+                                        std::span<const WorldRow<std::uint64_t>> word,
+                                        std::size_t categories, WorldRow<std::int64_t> left,
+                                        const Conditional& conditional, const Take& take) {
+  for (std::size_t i = 0; i < categories; ++i) {
+    WorldRow<double> p{}, log_q{};
+    for (std::size_t l = 0; l < lanes.size(); ++l) {
+      const PreparedBinomial& share = conditional(lanes[l], i);
+      p[l] = share.probability();
+      log_q[l] = share.log_q();
+    }
+    WorldRow<std::int64_t> drawn;
+    draw_binomials(word[i], left, p, &log_q, drawn);
+    take(i, drawn);
+    for (std::size_t l = 0; l < kBlockWorlds; ++l) left[l] -= drawn[l];
+  }
+  return left;
+}
+
 }  // namespace
+
+// 3d, in every world of the block: the paid and intermediary customers are split over the
+// tiers by the new-customer mix, a multinomial from the period's stream new_customer_mix
+// (Workspace::tier_draw).
+void split_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) {
+  const Model& shape = *lanes.front().m;
+  const std::size_t drawn_tiers = shape.new_customer_mix.categories();  // the last takes the rest
+  WorldRow<std::int64_t> by_mix{};
+  for (std::size_t l = 0; l < lanes.size(); ++l) by_mix[l] = lanes[l].w->flows.by_mix;
+  if (std::ranges::all_of(by_mix, [](std::int64_t n) { return n <= 0; })) return;
+  std::array<WorldRow<std::uint64_t>, whole_blocks(limits::kTiers)> word;
+  stream_words(stream_keys(lanes), Stream::new_customer_mix, t, Subject{},
+               {word.data(), whole_blocks(drawn_tiers)});
+  const auto share = [](const Lane& lane, std::size_t tier) -> const PreparedBinomial& {
+    return lane.m->new_customer_mix.conditional(tier);
+  };
+  const auto take = [&](std::size_t tier, const WorldRow<std::int64_t>& drawn) {
+    for (std::size_t l = 0; l < lanes.size(); ++l) lanes[l].w->tier_draw[tier] = drawn[l];
+  };
+  const WorldRow<std::int64_t> rest =
+      draw_multinomial(lanes, word, drawn_tiers, by_mix, share, take);
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    if (by_mix[l] <= 0) continue;
+    lanes[l].w->tier_draw[drawn_tiers] = rest[l];
+    lanes[l].w->draws += drawn_tiers;
+    record(lane_period(lanes[l], cells, l, t), metric("acquired"), static_cast<double>(by_mix[l]));
+  }
+}
 
 // 3d, in every world of the block: each tier's new customers join at tenure 0, split over the
 // churn classes by their shares, a multinomial (PreparedMultinomial::draw) from the tier's
@@ -257,19 +309,15 @@ void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) 
     std::array<WorldRow<std::uint64_t>, whole_blocks(limits::kChurnClasses)> word;
     stream_words(keys, Stream::churn_classes, t, Subject{shape.tier_id[tier]},
                  {word.data(), whole_blocks(classes - 1)});
-    for (std::size_t c = 0; c + 1 < classes; ++c) {  // the last class takes the rest
-      WorldRow<double> p{}, log_q{};
-      for (std::size_t l = 0; l < lanes.size(); ++l) {
-        const PreparedBinomial& share = lanes[l].m->new_customer_classes[tier].conditional(c);
-        p[l] = share.probability();
-        log_q[l] = share.log_q();
-      }
-      WorldRow<std::int64_t> drawn;
-      draw_binomials(word[c], left, p, &log_q, drawn);
+    const auto share = [tier](const Lane& lane, std::size_t c) -> const PreparedBinomial& {
+      return lane.m->new_customer_classes[tier].conditional(c);
+    };
+    const auto take = [&](std::size_t c, const WorldRow<std::int64_t>& drawn) {
       add_row(cells.counts, cells.occupied, cell_index(shape, first + static_cast<int>(c), 0),
               drawn);
-      for (std::size_t l = 0; l < kBlockWorlds; ++l) left[l] -= drawn[l];
-    }
+    };
+    left =
+        draw_multinomial(lanes, word, classes - 1, left, share, take);  // the last takes the rest
     add_row(cells.counts, cells.occupied, cell_index(shape, first + shape.classes - 1, 0), left);
   }
 }

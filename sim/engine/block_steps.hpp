@@ -9,6 +9,10 @@
 
 namespace tenure {
 
+// 3d. The paid and intermediary customers (Flows::by_mix) split over the tiers by the
+// new-customer mix (Workspace::tier_draw).
+void split_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t);
+
 // 3d. Each tier's new customers (Workspace::tier_draw and tier_referred) join at tenure 0,
 // split over the churn classes by their shares.
 void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t);

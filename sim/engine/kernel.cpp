@@ -218,20 +218,6 @@ void acquire_intermediaries(Period& p) {
   record(p, metric("commissions"), p.w.flows.commissions);
 }
 
-// 3d. Paid and intermediary customers are split over tiers by the mix (multinomial); they
-// join with the referred at tenure 0 (place_new_customers, across the block).
-void split_new_customers(Period& p) {
-  Workspace& w = p.w;
-  if (w.flows.by_mix > 0) {
-    RandomStream mix_rng = p.stream(Stream::new_customer_mix);
-    const std::size_t drawn = p.m.new_customer_mix.categories();  // the last tier takes the rest
-    w.tier_draw[drawn] =
-        p.m.new_customer_mix.draw(mix_rng, w.flows.by_mix, {w.tier_draw.data(), drawn});
-    w.draws += drawn;
-    record(p, metric("acquired"), static_cast<double>(w.flows.by_mix));
-  }
-}
-
 // 4. Revenue and cost to serve of the active customers (start of period plus new); margins
 // grow with tenure where the scenario says so. Also each tier's own contribution to NPV,
 // before marketing: its margins less its cost to serve.
@@ -385,8 +371,7 @@ void open_period(Period& p) {
   set_budget(p);              // 2. budget and split
   acquire_paid(p);            // 3. acquisition: paid marketing,
   acquire_referrals(p);       //    customer referrals,
-  acquire_intermediaries(p);  //    intermediaries,
-  split_new_customers(p);     //    new customers into tiers
+  acquire_intermediaries(p);  //    intermediaries
 }
 
 // A period's steps after the new customers joined, before the service failures (4), in one
@@ -431,8 +416,9 @@ void simulate_paths(std::span<const World* const> worlds, const PolicyPlan& plan
       const World& world = *worlds[l];
       block[l] = {world.model, &world, &plan.in_period(t), &world.in_period(t), workspaces[l]};
     }
-    each_world(t, open_period);            // 2-3. budget, acquisition, new customers' tiers
-    place_new_customers(block, cells, t);  // 3. new customers into churn classes
+    each_world(t, open_period);            // 2-3. budget, acquisition
+    split_new_customers(block, cells, t);  // 3. new customers into tiers,
+    place_new_customers(block, cells, t);  //    and into churn classes
     each_world(t, serve_period);           // 4. margins, retention
     fail_and_recover(block, cells, t);     // 5. service failures and recovery
     churn_and_migrate(block, cells, t);    // 6-7. churn, migration, ageing

@@ -316,8 +316,8 @@ void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) 
       add_row(cells.counts, cells.occupied, cell_index(shape, first + static_cast<int>(c), 0),
               drawn);
     };
-    left =
-        draw_multinomial(lanes, word, classes - 1, left, share, take);  // the last takes the rest
+    left = draw_multinomial(lanes, word, classes - 1, left, share, take);
+    // The last class takes the rest.
     add_row(cells.counts, cells.occupied, cell_index(shape, first + shape.classes - 1, 0), left);
   }
 }

@@ -349,15 +349,24 @@ TEST(Samplers, PreparedFormsDrawExactlyThePlainOnes) {
   }
 }
 
-TEST(Samplers, MultinomialPreparedDrawsExactlyThePlainOne) {
+// The multinomial's definition, written out: category i takes binomial(left, p_i / (the
+// probability not yet assigned)), from the next uniform of the stream.
+TEST(Samplers, MultinomialDrawsItsConditionalBinomials) {
   const std::vector<double> p = {0.01, 0.004, 0.5, 0.2};
   const PreparedMultinomial prepared(p);
   ASSERT_EQ(prepared.categories(), p.size());
   RandomStream a(3, 4, Stream::benchmark, 5), b(3, 4, Stream::benchmark, 5);
-  std::vector<std::int64_t> from_prepared(p.size()), from_plain(p.size());
+  std::vector<std::int64_t> from_prepared(p.size()), from_binomials(p.size());
   for (std::int64_t n = 0; n < 3000; n += 7) {
-    ASSERT_EQ(prepared.draw(a, n, from_prepared), multinomial(b, n, p, from_plain));
-    ASSERT_EQ(from_prepared, from_plain);
+    double remaining = 1.0;
+    std::int64_t left = n;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      from_binomials[i] = binomial(b, left, p[i] / remaining);
+      left -= from_binomials[i];
+      remaining -= p[i];
+    }
+    ASSERT_EQ(prepared.draw(a, n, from_prepared), left);
+    ASSERT_EQ(from_prepared, from_binomials);
   }
 }
 
@@ -382,7 +391,7 @@ TEST(Samplers, EveryDrawTakesOneWord) {
             10);
   std::vector<double> p = {0.2, 0.3, 0.1};
   std::vector<std::int64_t> counts(3);
-  EXPECT_EQ(words_taken([&](RandomStream& r) { multinomial(r, 0, p, counts); }), 3);
+  EXPECT_EQ(words_taken([&](RandomStream& r) { PreparedMultinomial(p).draw(r, 0, counts); }), 3);
   EXPECT_EQ(words_taken([&](RandomStream& r) { PreparedMultinomial(p).draw(r, 50, counts); }), 3);
 }
 
@@ -421,7 +430,7 @@ TEST(Samplers, MultinomialMarginalsAreBinomial) {
   RandomStream rng(4, 0, Stream::benchmark, 0);
   std::vector<std::int64_t> counts(p.size());
   for (int i = 0; i < draws; ++i) {
-    const std::int64_t left = multinomial(rng, n, p, counts);
+    const std::int64_t left = PreparedMultinomial(p).draw(rng, n, counts);
     std::int64_t total = left;
     for (std::size_t j = 0; j < p.size(); ++j) {
       sums[j] += static_cast<double>(counts[j]);

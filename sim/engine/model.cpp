@@ -59,7 +59,7 @@ int default_initial_tenure(const Parameters& s) {
 namespace {
 
 // The probabilities a multinomial draw of these shares is given: all but the last category,
-// which takes what is left (multinomial(), samplers.hpp).
+// which takes what is left (PreparedMultinomial, samplers.hpp).
 std::span<const double> all_but_last(const std::vector<double>& shares) {
   return {shares.data(), shares.empty() ? 0 : shares.size() - 1};
 }

@@ -74,7 +74,7 @@ struct Model {
   std::vector<std::vector<double>> class_share;  // [tier][class]: share of new customers
   // The same shares prepared for the draw that splits a tier's new customers (all classes but
   // the last, which takes the rest), and the new-customer mix over the tiers likewise: the
-  // draws are multinomial()'s, without preparing every period.
+  // draws are PreparedMultinomial::draw's, without preparing every period.
   std::vector<PreparedMultinomial> new_customer_classes;  // [tier]
   PreparedMultinomial new_customer_mix;                   // empty without paid acquisition
   std::vector<double> loyalty_by_cell;                    // churn multiplier for each tenure cell

@@ -251,20 +251,7 @@ std::int64_t poisson_quantile(double u, double mean) {
 }
 
 // Conditional binomials: category i takes Binomial(left, p_i / (probability not yet
-// assigned)). PreparedMultinomial computes the same conditional probabilities the same way.
-std::int64_t multinomial(RandomStream& rng, std::int64_t n, std::span<const double> probabilities,
-                         std::span<std::int64_t> counts) {
-  double remaining = 1.0;
-  std::int64_t left = n;
-  for (std::size_t i = 0; i < probabilities.size(); ++i) {
-    const double p = probabilities[i];
-    counts[i] = binomial(rng, left, remaining > 0.0 ? std::clamp(p / remaining, 0.0, 1.0) : 1.0);
-    left -= counts[i];
-    remaining -= p;
-  }
-  return left;
-}
-
+// assigned)).
 void PreparedMultinomial::prepare(std::span<const double> probabilities) {
   conditional_.resize(probabilities.size());
   double remaining = 1.0;

@@ -105,13 +105,6 @@ inline std::int64_t poisson(RandomStream& rng, double mean) {
   return poisson_quantile(rng.uniform(), mean);
 }
 
-// Splits n trials over categories with the given probabilities (each >= 0, sum <= 1) by
-// conditional binomials, writing counts[i]: one uniform per category, so each count is
-// non-decreasing in its own uniform. Returns the number left over, i.e. the count of the
-// implicit last category with probability 1 - sum. counts.size() == probabilities.size().
-std::int64_t multinomial(RandomStream& rng, std::int64_t n, std::span<const double> probabilities,
-                         std::span<std::int64_t> counts);
-
 // A binomial probability prepared for many draws with different n: log(1 - p), which depends
 // only on p, is computed once, so a draw of small mean makes one exp() and no other
 // transcendental call (the plain function adds a log1p()).
@@ -152,10 +145,12 @@ class PreparedPoisson {
   double start_mass_ = 0.0;  // P(X = start)
 };
 
-// Multinomial probabilities prepared for many draws: one PreparedBinomial per category for
-// its conditional probability. draw() gives exactly multinomial() with the same
-// probabilities. prepare() reuses the storage, so preparing again with no more categories
-// than before does not allocate.
+// A multinomial split of n trials over categories with the given probabilities (each >= 0,
+// sum <= 1), prepared for many draws: one PreparedBinomial per category for its conditional
+// probability. draw() writes counts[i] (counts.size() == categories()) from one uniform per
+// category, so each count is non-decreasing in its own uniform, and returns the number left
+// over, the count of the implicit last category with probability 1 - sum. prepare() reuses
+// the storage, so preparing again with no more categories than before does not allocate.
 class PreparedMultinomial {
  public:
   PreparedMultinomial() = default;

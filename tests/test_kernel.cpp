@@ -6,6 +6,7 @@
 
 #include "sim/analysis/statistics.hpp"
 #include "sim/analysis/summary.hpp"
+#include "sim/engine/block_steps.hpp"
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/runner.hpp"
@@ -57,6 +58,36 @@ TEST(Kernel, AHalfLifeBeyondAnyIntKeepsOneCellPerReachableTenure) {
   const Model model = build_model(s);
   EXPECT_EQ(model.tenure_cells, s.horizon + 1);
   EXPECT_EQ(run_simulation(model, {.paths = 4, .seed = 1, .threads = 1}).paths(), 4);
+}
+
+// A cell's words are the words tau w onwards of its segment's stream of the period (the
+// pooled cell's: the first of its own stream), each world's from its own key, whatever order
+// the cells come in and whichever are left out.
+TEST(Kernel, ACellDrawsOnItsShareOfItsSegmentsStream) {
+  const Model model = build_model(small_business());
+  ASSERT_TRUE(model.last_cell_pooled);
+  const int segment = model.classes, t = 7;  // tier "mid", whose cells draw churn and 2 moves
+  const std::size_t w = 3;
+  const Segment& mid = model.segment[segment];
+  const StreamKeys keys{5, {3, 1, 4, 1, 5, 9, 2, 6}};
+  const auto check = [&](SegmentWords& words, int tau) {
+    SCOPED_TRACE(tau);
+    std::array<WorldRow<std::uint64_t>, 4> word;
+    words.cell(tau, word);
+    const bool pooled = tau == model.tenure_cells - 1;
+    const Subject subject{model.tier_id[mid.tier], pooled ? kPooledTenure : 0,
+                          static_cast<std::uint32_t>(mid.churn_class)};
+    for (std::size_t l = 0; l < kBlockWorlds; ++l) {
+      RandomStream stream(keys.seed, keys.world[l], Stream::churn_and_migration, t, subject);
+      for (std::size_t skip = pooled ? 0 : static_cast<std::size_t>(tau) * w; skip > 0; --skip)
+        stream.next_u64();
+      for (std::size_t i = 0; i < w; ++i) EXPECT_EQ(word[i][l], stream.next_u64()) << l << " " << i;
+    }
+  };
+  SegmentWords up(keys, model, Stream::churn_and_migration, t, segment, w);
+  for (int tau = 0; tau < model.tenure_cells; ++tau) check(up, tau);
+  SegmentWords down(keys, model, Stream::churn_and_migration, t, segment, w);
+  for (int tau = model.tenure_cells - 1; tau >= 0; tau -= 3) check(down, tau);
 }
 
 TEST(Kernel, CustomersAreConserved) {

@@ -105,6 +105,46 @@ void stream_words(const StreamKeys& keys, Stream kind, int t, Subject subject,
   }
 }
 
+}  // namespace
+
+SegmentWords::SegmentWords(const StreamKeys& keys, const Model& shape, Stream kind, int t,
+                           int segment, std::size_t w)
+    : keys_(keys),
+      shape_(shape),
+      kind_(kind),
+      t_(t),
+      segment_(segment),
+      w_(w),
+      counter_(RandomStream::counter(kind, static_cast<std::uint64_t>(t),
+                                     segment_subject(shape, segment))) {}
+
+// The segment's stream is that of its tenure-0 cell, whose words are as they were when each
+// cell had a stream of its own.
+Subject SegmentWords::segment_subject(const Model& shape, int segment) {
+  const Segment& s = shape.segment[segment];
+  return {shape.tier_id[s.tier], 0, static_cast<std::uint32_t>(s.churn_class)};
+}
+
+void SegmentWords::cell(int tau, std::span<WorldRow<std::uint64_t>> word) {
+  if (shape_.last_cell_pooled && tau == shape_.tenure_cells - 1) {
+    stream_words(keys_, kind_, t_, cell_subject(shape_, segment_, tau),
+                 word.first(whole_blocks(w_)));
+    return;
+  }
+  const std::size_t first = static_cast<std::size_t>(tau) * w_, end = first + w_;
+  for (std::size_t block = first / 4; 4 * block < end; ++block) {
+    if (block != block_) {
+      block_ = block;
+      counter_[3] = block;
+      philox_row(counter_, keys_, block_words_);
+    }
+    for (std::size_t at = std::max(first, 4 * block); at < std::min(end, 4 * block + 4); ++at)
+      word[at - first] = block_words_[at % 4];
+  }
+}
+
+namespace {
+
 // Binomial draws in every world of a row: world l's from n[l] trials with probability p[l] at
 // the uniform of word[l], binomial_quantile's counts. Those of small mean in lanes
 // (binomial_row, which takes log_q as it says), the others by the scalar sampler.
@@ -148,26 +188,34 @@ void add_row(std::vector<std::int64_t>& rows, std::vector<std::uint64_t>& occupi
   if (any) mark(occupied, cell);
 }
 
-// A binomial draw in every world of a row, each from the first word of its own stream `kind`
-// of the period about `subject`: those of small mean in lanes, the others one by one.
-WorldRow<std::int64_t> draw_row(const StreamKeys& keys, Stream kind, int t, Subject subject,
-                                const WorldRow<std::int64_t>& n, const WorldRow<double>& p) {
+// A binomial draw in every world of a row, each from cell tau's word of its own stream
+// (`words`): those of small mean in lanes, the others one by one.
+WorldRow<std::int64_t> draw_row(SegmentWords& words, int tau, const WorldRow<std::int64_t>& n,
+                                const WorldRow<double>& p) {
   std::array<WorldRow<std::uint64_t>, 4> word;
-  stream_words(keys, kind, t, subject, word);
+  words.cell(tau, word);
   WorldRow<std::int64_t> drawn;
   draw_binomials(word[0], n, p, nullptr, drawn);
   return drawn;
 }
 
+// The words of a segment's service failures, one a cell in each of three streams.
+struct FailureWords {
+  SegmentWords failures, recovery, defection;
+  FailureWords(const StreamKeys& keys, const Model& shape, int t, int segment)
+      : failures(keys, shape, Stream::failures, t, segment, 1),
+        recovery(keys, shape, Stream::recovery, t, segment, 1),
+        defection(keys, shape, Stream::defection, t, segment, 1) {}
+};
+
 // 5. Service failures of one cell in every world of the block: failures, offers while each
 // world's fund lasts (offers_left), recoveries, and defections of the unresolved; each
-// world's draws from its own streams of the cell.
-void fail_in_cell(std::span<const Lane> lanes, const StreamKeys& keys, BlockCells& cells, int t,
+// world's draws from its own streams of the cell's segment.
+void fail_in_cell(std::span<const Lane> lanes, FailureWords& words, BlockCells& cells, int t,
                   int segment, int tau, WorldRow<std::int64_t>& offers_left) {
   const Model& shape = *lanes.front().m;
   const int tier = shape.segment[segment].tier;
   const std::size_t cell = cell_index(shape, segment, tau);
-  const Subject subject = cell_subject(shape, segment, tau);
   WorldRow<std::int64_t> n{};
   WorldRow<double> failure{}, success{}, defection{};
   for (std::size_t l = 0; l < lanes.size(); ++l) {
@@ -178,18 +226,16 @@ void fail_in_cell(std::span<const Lane> lanes, const StreamKeys& keys, BlockCell
     success[l] = service.recovery_success;
     defection[l] = service.defection[tier];
   }
-  const WorldRow<std::int64_t> failures = draw_row(keys, Stream::failures, t, subject, n, failure);
+  const WorldRow<std::int64_t> failures = draw_row(words.failures, tau, n, failure);
   if (std::ranges::all_of(failures, [](std::int64_t f) { return f == 0; })) return;
   const std::vector<bool>& eligible_tiers = lanes.front().split->recovery_tiers;
   const bool eligible = eligible_tiers.empty() || eligible_tiers[tier];
   WorldRow<std::int64_t> offered{}, unresolved{};
   for (std::size_t l = 0; l < kBlockWorlds; ++l)
     offered[l] = eligible ? std::min(failures[l], offers_left[l]) : 0;
-  const WorldRow<std::int64_t> resolved =
-      draw_row(keys, Stream::recovery, t, subject, offered, success);
+  const WorldRow<std::int64_t> resolved = draw_row(words.recovery, tau, offered, success);
   for (std::size_t l = 0; l < kBlockWorlds; ++l) unresolved[l] = failures[l] - resolved[l];
-  const WorldRow<std::int64_t> defected =
-      draw_row(keys, Stream::defection, t, subject, unresolved, defection);
+  const WorldRow<std::int64_t> defected = draw_row(words.defection, tau, unresolved, defection);
   for (std::size_t l = 0; l < lanes.size(); ++l) {
     if (failures[l] == 0) continue;
     Period p = lane_period(lanes[l], cells, l, t);
@@ -203,8 +249,8 @@ void fail_in_cell(std::span<const Lane> lanes, const StreamKeys& keys, BlockCell
 // h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
 // Each world draws from its own stream of the cell, so its counts do not depend on the
 // others; the cell's subject and where its customers go are worked out once for all.
-void churn_cell(std::span<const Lane> lanes, const StreamKeys& keys, const TierMoves& moves,
-                const WorldRow<double>& hazard_base, BlockCells& cells, BlockTotals& totals, int t,
+void churn_cell(std::span<const Lane> lanes, SegmentWords& words, const TierMoves& moves,
+                const WorldRow<double>& hazard_base, BlockCells& cells, BlockTotals& totals,
                 int segment, int tau) {
   const Model& shape = *lanes.front().m;
   const int tier = shape.segment[segment].tier, churn_class = shape.segment[segment].churn_class;
@@ -216,8 +262,7 @@ void churn_cell(std::span<const Lane> lanes, const StreamKeys& keys, const TierM
     d.n[l] = row[l];
     row[l] = 0;  // emptied as read: it is the next period's `next`
   }
-  stream_words(keys, Stream::churn_and_migration, t, cell_subject(shape, segment, tau),
-               {d.word.data(), whole_blocks(1 + move_to.size())});
+  words.cell(tau, d.word);
   draw_churn(lanes, hazard_base, d, tau);
   // The worlds past the block's last hold no customers: they add 0.
   for (std::size_t l = 0; l < kBlockWorlds; ++l) {
@@ -332,12 +377,14 @@ void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
   WorldRow<std::int64_t> offers_left{};
   for (std::size_t l = 0; l < lanes.size(); ++l)
     offers_left[l] = affordable_offers(lane_period(lanes[l], cells, l, t));
-  for (int segment = 0; segment < shape.segments; ++segment)
+  for (int segment = 0; segment < shape.segments; ++segment) {
+    FailureWords words(keys, shape, t, segment);
     for (int tau = shape.tenure_cells - 1; tau >= 0; --tau) {
       const std::size_t cell = cell_index(shape, segment, tau);
       if ((cells.occupied[cell / 64] >> (cell % 64) & 1) != 0)
-        fail_in_cell(lanes, keys, cells, t, segment, tau, offers_left);
+        fail_in_cell(lanes, words, cells, t, segment, tau, offers_left);
     }
+  }
   for (std::size_t l = 0; l < lanes.size(); ++l) {
     Period p = lane_period(lanes[l], cells, l, t);
     record(p, metric("concessions_paid"), p.w.flows.concessions);
@@ -368,8 +415,10 @@ void churn_and_migrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
         hazard_base[l] = lanes[l].m->segment[segment].churn * lanes[l].w->tier_effect[tier] *
                          lanes[l].env->churn;
       const std::size_t first = cell_index(shape, segment, 0);
+      SegmentWords words(keys, shape, Stream::churn_and_migration, t, segment,
+                         1 + shape.move_to[tier].size());
       for_each_occupied(cells.occupied, first, first + shape.tenure_cells, [&](std::size_t cell) {
-        churn_cell(lanes, keys, moves, hazard_base, cells, totals, t, segment,
+        churn_cell(lanes, words, moves, hazard_base, cells, totals, segment,
                    static_cast<int>(cell - first));
       });
     }

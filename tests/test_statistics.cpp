@@ -1,7 +1,10 @@
 // Statistics over samples: exact values on small hand-checked inputs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <random>
 #include <vector>
 
 #include "sim/analysis/statistics.hpp"
@@ -18,6 +21,35 @@ TEST(Statistics, MomentsAndInterval) {
   EXPECT_DOUBLE_EQ(s.se, s.sd / std::sqrt(8.0));
   EXPECT_DOUBLE_EQ(s.ci95_low, 5.0 - kZ95 * s.se);
   EXPECT_DOUBLE_EQ(s.ci95_high, 5.0 + kZ95 * s.se);
+}
+
+// The radix sort the summaries use puts finite values in the order std::sort does (ties,
+// negatives, the smallest and largest doubles, and many of them), -0 before +0.
+TEST(Statistics, SortFiniteOrdersAsStdSortDoes) {
+  std::mt19937_64 engine(7);
+  std::normal_distribution<double> spread(0.0, 1e6);
+  std::vector<double> values(20000);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    values[i] = i % 3 == 0 ? std::round(spread(engine) / 1e5) : spread(engine);
+  const double extremes[] = {std::numeric_limits<double>::denorm_min(),
+                             -std::numeric_limits<double>::denorm_min(),
+                             std::numeric_limits<double>::max(),
+                             std::numeric_limits<double>::lowest(),
+                             0.0,
+                             -0.0,
+                             0.0};
+  values.insert(values.end(), std::begin(extremes), std::end(extremes));
+  std::vector<double> expected = values;
+  std::sort(expected.begin(), expected.end());
+  sort_finite(values);
+  EXPECT_EQ(values, expected);
+  const auto [first, last] = std::equal_range(values.begin(), values.end(), 0.0);
+  ASSERT_GE(last - first, 3);
+  EXPECT_TRUE(std::is_sorted(first, last, [](double a, double b) {
+    return std::signbit(a) > std::signbit(b);  // every -0 before every +0
+  }));
+  EXPECT_TRUE(std::signbit(*first));
+  EXPECT_FALSE(std::signbit(*(last - 1)));
 }
 
 TEST(Statistics, QuantilesInterpolateLikeRType7) {

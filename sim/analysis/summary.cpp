@@ -58,7 +58,7 @@ Band band_of(std::span<const double> kept, const StreamedSum& beyond, std::int64
       std::any_of(kept.begin(), kept.end(), [](double v) { return !std::isfinite(v); }))
     return {nan, nan, nan, nan};
   sorted.assign(kept.begin(), kept.end());
-  std::sort(sorted.begin(), sorted.end());
+  sort_finite(sorted);
   double sum = 0.0;
   for (double v : sorted) sum += v;
   if (worlds > static_cast<std::int64_t>(sorted.size())) sum += beyond.sum;

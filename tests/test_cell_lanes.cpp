@@ -59,10 +59,10 @@ TEST(CellLanes, PhiloxRowGivesRandom123sWords) {
   });
 }
 
-// Draws whose uniforms sit on either side of the shortcut's bound, 1 - n p - 1e-14, and of
-// P(X = 0), at the top of the lattice (where the sums stop growing below u) and anywhere
-// else; counts of 0 to 2^40, probabilities from 0 to 1, NaN and above 1, means on either side
-// of kSearchFromZeroBelow (sums up to 200 counts long).
+// Draws whose uniforms sit on either side of the shortcut's bound, 1 - n p - 1e-14, of the
+// bounds that settle 1 (samplers.hpp) and of P(X = 0), at the top of the lattice (where the sums
+// stop growing below u) and anywhere else; counts of 0 to 2^40, probabilities from 0 to 1, NaN and
+// above 1, means on either side of kSearchFromZeroBelow (sums up to 200 counts long).
 struct Draw {
   std::uint64_t word;
   std::int64_t n;
@@ -82,9 +82,12 @@ std::vector<Draw> draws_to_test() {
     for (const double p : {0.0, 1e-12, 1e-4, 0.01, 0.05, 0.1279, 0.13, 0.3, 0.5, 0.5000001, 0.9,
                            1.0, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
       const SampledProbability s = sampled_probability(p);
-      const double shortcut = certainly_none_below(static_cast<double>(n) * s.smaller);
+      const double mean = static_cast<double>(n) * s.smaller;
+      const double fewer_mean = static_cast<double>(n - 1) * s.smaller;
+      const double shortcut = certainly_none_below(mean);
       const double none = none_probability(n, log_complement(s.smaller));
-      for (const double edge : {shortcut, none}) {
+      for (const double edge : {shortcut, none, certainly_some_above(mean, fewer_mean),
+                                certainly_one_below(fewer_mean)}) {
         const std::uint64_t at = word_at(s.complement ? 1.0 - edge : edge);
         for (const std::uint64_t step : {0ull, 1ull, 2ull}) {
           out.push_back({at + (step << 12), n, p});

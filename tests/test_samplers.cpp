@@ -536,5 +536,30 @@ TEST(Samplers, ShortcutToZeroAgreesWithTheFullComputation) {
   EXPECT_GT(shortcuts, 0);
 }
 
+// The bounds the SIMD lanes settle a draw of 1 with (samplers.hpp): P(X = 0), as the full
+// draw computes it, at or below the first; P(X <= 1), as its sum computes it, at or above the
+// second; so every uniform between them draws 1. Checked at both edges, for means below 1 and
+// cells of 1 to a million.
+TEST(Samplers, BoundsSettlingOneAgreeWithTheFullComputation) {
+  int settled = 0;
+  for (const std::int64_t n : {1, 2, 3, 7, 20, 150, 6000, 1'000'000})
+    for (const double mean : {1e-9, 1e-3, 0.1, 0.5, 0.9, 0.999, 0.999999}) {
+      const double p = mean / static_cast<double>(n);
+      if (p > 0.5) continue;
+      const double fewer_mean = static_cast<double>(n - 1) * p;
+      const double above = certainly_some_above(static_cast<double>(n) * p, fewer_mean);
+      const double below = certainly_one_below(fewer_mean);
+      for (const double edge : {above, below}) {
+        double u = edge - 32 * 0x1.0p-52;
+        for (int step = 0; step < 64; ++step, u += 0x1.0p-52) {
+          if (u <= above || u > below) continue;
+          EXPECT_EQ(binomial_quantile(u, n, p), 1) << n << " " << p << " " << u;
+          ++settled;
+        }
+      }
+    }
+  EXPECT_GT(settled, 500);
+}
+
 }  // namespace
 }  // namespace tenure

@@ -206,8 +206,21 @@ VF SumFromNone(const SmallMean& x, VF none, hn::Mask<DF> todo, hn::Mask<DF>& unf
   return hn::Min(count, x.trials);  // never past n
 }
 
+// The lanes whose draw the bounds certainly_some_above and certainly_one_below of
+// samplers.hpp settle at 1 (mean below 1, the uniform between them).
+hn::Mask<DF> SettlesOne(VF v, VF trials, VF p, VF mean) {
+  const DF d;
+  const VF one = hn::Set(d, 1.0), margin = hn::Set(d, kCertainlyNoneMargin);
+  const VF fewer_mean = hn::Mul(hn::Sub(trials, one), p);
+  const VF some_above = hn::Add(
+      hn::Add(hn::Sub(one, mean), hn::Mul(hn::Set(d, 0.5), hn::Mul(mean, fewer_mean))), margin);
+  const VF one_below = hn::Sub(hn::Sub(one, hn::Mul(fewer_mean, fewer_mean)), margin);
+  return hn::And(hn::Lt(mean, one), hn::And(hn::Gt(v, some_above), hn::Le(v, one_below)));
+}
+
 // binomial_quantile (samplers.cpp) in lanes, for the draws of small mean: the shortcut to 0
-// (certainly_none_below), then the sum from P(X = 0), where the lanes need it.
+// (certainly_none_below) and the bounds that settle 1, then the sum from P(X = 0), where the
+// lanes need it.
 std::uint64_t BinomialRow(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
                           const WorldRow<double>& probability, const WorldRow<double>* log_q,
                           WorldRow<std::int64_t>& count) {
@@ -227,8 +240,11 @@ std::uint64_t BinomialRow(const WorldRow<std::uint64_t>& word, const WorldRow<st
     const VF below = hn::Sub(hn::Sub(one, mean), hn::Set(d, kCertainlyNoneMargin));
     const auto small = hn::Lt(mean, hn::Set(d, kSearchFromZeroBelow));
     const auto empty = hn::Le(trials, zero);
-    const auto settled = hn::Or(empty, hn::And(small, hn::Le(v, below)));
+    const auto none = hn::Or(empty, hn::And(small, hn::Le(v, below)));
+    const auto single = hn::AndNot(none, SettlesOne(v, trials, p, mean));
+    const auto settled = hn::Or(none, single);
     VF drawn = hn::IfThenElseZero(hn::AndNot(empty, flip), trials);  // settled_count
+    drawn = hn::IfThenElse(single, hn::IfThenElse(flip, hn::Sub(trials, one), one), drawn);
     const auto todo = hn::AndNot(settled, small);
     auto unfinished = hn::FirstN(d, 0);
     if (!hn::AllFalse(d, todo)) {

@@ -75,8 +75,8 @@ constexpr std::size_t whole_blocks(std::size_t words) {
   return 4 * ((words + 3) / 4);
 }
 
-// A cell's draws in every world of a block: the customers, the words of each world's stream
-// of the cell (churn, then each move), and what is left after each draw.
+// A cell's draws in every world of a block: the customers, the cell's words of each world's
+// stream (churn, then each move; SegmentWords), and what is left after each draw.
 struct CellRow {
   static constexpr std::size_t kWords = whole_blocks(limits::kTiers);  // churn + moves
   WorldRow<std::int64_t> n{}, stay{}, drawn{};
@@ -247,7 +247,7 @@ void fail_in_cell(std::span<const Lane> lanes, FailureWords& words, BlockCells& 
 // 6-7. Churn of one cell at the end of the period in every world of the block, then
 // migration of the survivors, then ageing:
 // h = base churn * loyalty(tenure) * retention effect * churn shock, capped at 1.
-// Each world draws from its own stream of the cell, so its counts do not depend on the
+// Each world draws on its own stream of the cell's segment, so its counts do not depend on the
 // others; the cell's subject and where its customers go are worked out once for all.
 void churn_cell(std::span<const Lane> lanes, SegmentWords& words, const TierMoves& moves,
                 const WorldRow<double>& hazard_base, BlockCells& cells, BlockTotals& totals,

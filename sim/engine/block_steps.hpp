@@ -1,6 +1,6 @@
 // The steps of a period that run across the worlds of a block (kernel.hpp, simulate_paths):
-// cell by cell, each world drawing from its own streams of the cell, the draws in SIMD lanes
-// (cell_lanes.hpp). A world's results do not depend on the others in its block.
+// cell by cell, each world drawing on its own streams of the cell's segment, the draws in
+// SIMD lanes (cell_lanes.hpp). A world's results do not depend on the others in its block.
 #pragma once
 
 #include <array>

@@ -1,6 +1,6 @@
 // The parts of a cell's draws that are the same arithmetic in every world of a block, in
 // SIMD lanes (the kernel's block steps, block_steps.cpp): the first Philox block of each world's
-// stream of the cell, and its binomial draws of small mean (the shortcut to 0, the
+// stream of the cell's segment, and its binomial draws of small mean (the shortcut to 0, the
 // probability of none, the sum from it). All give exactly what the scalar code gives, bit for
 // bit: Philox is integer arithmetic; the draws are products, sums, a division and comparisons,
 // rounded as IEEE arithmetic rounds them (this file and the samplers' are compiled without

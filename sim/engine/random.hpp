@@ -23,11 +23,11 @@ namespace tenure {
 enum class Stream : std::uint64_t {
   acquisition = 1,          // paid-marketing new customers (Poisson)
   new_customer_mix = 2,     // tiers of new customers (multinomial)
-  churn_and_migration = 3,  // per (segment, tenure) cell: churn, then the survivors' moves
+  churn_and_migration = 3,  // per segment, each tenure cell's churn, then its survivors' moves
   churn_classes = 5,        // split of customers over churn classes (period 0: initial ones)
-  failures = 6,             // service failures per cell
-  recovery = 7,             // recovery success per cell
-  defection = 8,            // defection of unresolved failures per cell
+  failures = 6,             // service failures, per segment, a word a cell
+  recovery = 7,             // recovery success, per segment, a word a cell
+  defection = 8,            // defection of unresolved failures, per segment, a word a cell
   referrals = 9,            // customer referrals per tier
   intermediaries = 10,      // referrals from intermediary sources
   inputs = 11,              // uncertain inputs, once per world (subject: the input's name)

@@ -1,10 +1,12 @@
 #include "sim/analysis/statistics.hpp"
 
-#include <boost/sort/spreadsort/float_sort.hpp>
+#include <boost/sort/spreadsort/integer_sort.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -61,8 +63,20 @@ double expected_shortfall_sorted(std::span<const double> sorted, double level) {
   return tail_sum / static_cast<double>(tail);
 }
 
+// Each value's bits as an unsigned key in the values' order: a positive value's with the sign
+// bit set, a negative one's all flipped (so -0 comes just before +0). Boost's float_sort takes
+// the bits as signed integers and subtracts them, which overflows (undefined behaviour) on
+// ranges as wide as -1e10 to 1e10; sorting unsigned keys has no such step.
 void sort_finite(std::span<double> values) {
-  boost::sort::spreadsort::float_sort(values.begin(), values.end());
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  const auto key = [](std::uint64_t bits) { return (bits & kSign) != 0 ? ~bits : bits | kSign; };
+  const auto bits_of = [](std::uint64_t k) { return (k & kSign) != 0 ? k & ~kSign : ~k; };
+  std::vector<std::uint64_t> keys(values.size());
+  std::ranges::transform(values, keys.begin(),
+                         [&](double v) { return key(std::bit_cast<std::uint64_t>(v)); });
+  boost::sort::spreadsort::integer_sort(keys.begin(), keys.end());
+  std::ranges::transform(keys, values.begin(),
+                         [&](std::uint64_t k) { return std::bit_cast<double>(bits_of(k)); });
 }
 
 Summary summarize(std::span<const double> samples) {

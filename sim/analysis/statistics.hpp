@@ -46,9 +46,9 @@ Summary summarize(std::span<const double> samples);
 // order statistics (Hyndman and Fan type 7, the default of R and NumPy).
 double quantile_sorted(std::span<const double> sorted, double q);
 
-// Sorts finite values in ascending order (-0 before +0), by Boost's float_sort: a radix sort
-// on the values' bits, about three times std::sort's speed on the tens of thousands of worlds
-// whose quantiles a summary takes.
+// Sorts finite values in ascending order (-0 before +0), by Boost's integer_sort (a radix
+// sort) on order-preserving keys of their bits: about three times std::sort's speed on the
+// tens of thousands of worlds whose quantiles a summary takes.
 void sort_finite(std::span<double> values);
 
 // Paired comparison of two policies over the same worlds: statistics of a[i] - b[i].

@@ -514,25 +514,33 @@ TEST(RandomStreams, MechanismAndPeriodDoNotOverlap) {
 namespace tenure {
 namespace {
 
+// Calls visit(n, p) for cells of 1 to a million and means up to 1 (p = mean / n, at most
+// 1/2): where the shortcuts of samplers.hpp apply.
+template <typename Visit>
+void for_each_small_mean(const Visit& visit) {
+  for (const std::int64_t n : {1, 2, 3, 7, 20, 150, 6000, 1'000'000})
+    for (const double mean : {1e-9, 1e-3, 0.1, 0.5, 0.9, 0.999, 0.999999}) {
+      const double p = mean / static_cast<double>(n);
+      if (p <= 0.5) visit(n, p);
+    }
+}
+
 // The shortcut for a draw of 0 (u at or below 1 - n p, less a margin) must never answer 0
 // where P(X = 0) = exp(n log1p(-p)), as the full draw computes it (none_probability), is
 // below u: then the counts are those without the shortcut. Checked at the edge of the
 // shortcut, for means up to 1 and cells of 1 to a million.
 TEST(Samplers, ShortcutToZeroAgreesWithTheFullComputation) {
   int shortcuts = 0;
-  for (const std::int64_t n : {1, 2, 3, 7, 20, 150, 6000, 1'000'000})
-    for (const double mean : {1e-9, 1e-3, 0.1, 0.5, 0.9, 0.999, 0.999999}) {
-      const double p = mean / static_cast<double>(n);
-      if (p > 0.5) continue;
-      const double none = none_probability(n, log_complement(p));
-      // From a little below the edge of the shortcut to a little above it.
-      double u = 1.0 - static_cast<double>(n) * p - 1e-14 - 0x1.0p-48;
-      for (int step = 0; step < 64; ++step, u += 0x1.0p-52) {
-        const std::int64_t k = binomial_quantile(u, n, p);
-        EXPECT_EQ(k == 0, u <= none) << n << " " << p << " " << u;
-        shortcuts += k == 0;
-      }
+  for_each_small_mean([&](std::int64_t n, double p) {
+    const double none = none_probability(n, log_complement(p));
+    // From a little below the edge of the shortcut to a little above it.
+    double u = 1.0 - static_cast<double>(n) * p - 1e-14 - 0x1.0p-48;
+    for (int step = 0; step < 64; ++step, u += 0x1.0p-52) {
+      const std::int64_t k = binomial_quantile(u, n, p);
+      EXPECT_EQ(k == 0, u <= none) << n << " " << p << " " << u;
+      shortcuts += k == 0;
     }
+  });
   EXPECT_GT(shortcuts, 0);
 }
 
@@ -542,22 +550,19 @@ TEST(Samplers, ShortcutToZeroAgreesWithTheFullComputation) {
 // cells of 1 to a million.
 TEST(Samplers, BoundsSettlingOneAgreeWithTheFullComputation) {
   int settled = 0;
-  for (const std::int64_t n : {1, 2, 3, 7, 20, 150, 6000, 1'000'000})
-    for (const double mean : {1e-9, 1e-3, 0.1, 0.5, 0.9, 0.999, 0.999999}) {
-      const double p = mean / static_cast<double>(n);
-      if (p > 0.5) continue;
-      const double fewer_mean = static_cast<double>(n - 1) * p;
-      const double above = certainly_some_above(static_cast<double>(n) * p, fewer_mean);
-      const double below = certainly_one_below(fewer_mean);
-      for (const double edge : {above, below}) {
-        double u = edge - 32 * 0x1.0p-52;
-        for (int step = 0; step < 64; ++step, u += 0x1.0p-52) {
-          if (u <= above || u > below) continue;
-          EXPECT_EQ(binomial_quantile(u, n, p), 1) << n << " " << p << " " << u;
-          ++settled;
-        }
+  for_each_small_mean([&](std::int64_t n, double p) {
+    const double fewer_mean = static_cast<double>(n - 1) * p;
+    const double above = certainly_some_above(static_cast<double>(n) * p, fewer_mean);
+    const double below = certainly_one_below(fewer_mean);
+    for (const double edge : {above, below}) {
+      double u = edge - 32 * 0x1.0p-52;
+      for (int step = 0; step < 64; ++step, u += 0x1.0p-52) {
+        if (u <= above || u > below) continue;
+        EXPECT_EQ(binomial_quantile(u, n, p), 1) << n << " " << p << " " << u;
+        ++settled;
       }
     }
+  });
   EXPECT_GT(settled, 500);
 }
 

@@ -32,9 +32,9 @@ class SegmentWords {
   // multiple of 4 rows, at least w).
   void cell(int tau, std::span<WorldRow<std::uint64_t>> word);
 
+ private:
   static Subject segment_subject(const Model& shape, int segment);
 
- private:
   const StreamKeys& keys_;
   const Model& shape_;
   Stream kind_;

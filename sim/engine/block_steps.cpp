@@ -115,15 +115,11 @@ SegmentWords::SegmentWords(const StreamKeys& keys, const Model& shape, Stream ki
       t_(t),
       segment_(segment),
       w_(w),
+      // The segment's stream is its tenure-0 cell's, whose words are as they were when each
+      // cell had a stream of its own. (Where that cell is the pooled one, its own stream
+      // serves it and this one is never drawn on.)
       counter_(RandomStream::counter(kind, static_cast<std::uint64_t>(t),
-                                     segment_subject(shape, segment))) {}
-
-// The segment's stream is that of its tenure-0 cell, whose words are as they were when each
-// cell had a stream of its own.
-Subject SegmentWords::segment_subject(const Model& shape, int segment) {
-  const Segment& s = shape.segment[segment];
-  return {shape.tier_id[s.tier], 0, static_cast<std::uint32_t>(s.churn_class)};
-}
+                                     cell_subject(shape, segment, 0))) {}
 
 void SegmentWords::cell(int tau, std::span<WorldRow<std::uint64_t>> word) {
   if (shape_.last_cell_pooled && tau == shape_.tenure_cells - 1) {

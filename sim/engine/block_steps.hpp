@@ -33,8 +33,6 @@ class SegmentWords {
   void cell(int tau, std::span<WorldRow<std::uint64_t>> word);
 
  private:
-  static Subject segment_subject(const Model& shape, int segment);
-
   const StreamKeys& keys_;
   const Model& shape_;
   Stream kind_;

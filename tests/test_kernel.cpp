@@ -230,7 +230,7 @@ TEST(Kernel, MovesNothingChangesArePreparedOnceForTheRun) {
 // every world has its own model, with new customers split over churn classes, and with
 // service failures and a recovery fund that can run out (concession.yaml).
 void expect_blocks_do_not_matter(const Model& model) {
-  constexpr std::size_t worlds = 11;
+  constexpr std::size_t worlds = kBlockWorlds + 3;  // a full block and a part of one
   std::vector<World> built(worlds);
   for (std::size_t i = 0; i < worlds; ++i) build_world(model, 8, i, built[i]);
   const PolicyPlan& plan = model.policies.back();
@@ -241,7 +241,7 @@ void expect_blocks_do_not_matter(const Model& model) {
     simulate_path(*world.model, world, plan, workspace, cells);
     alone.push_back(workspace.result);
   }
-  for (const std::size_t size : {2ul, 3ul, kBlockWorlds}) {
+  for (const std::size_t size : {2ul, 3ul, 8ul, kBlockWorlds}) {
     std::vector<Workspace> workspaces;
     for (const World& world : built) workspaces.emplace_back(*world.model);
     for (std::size_t first = 0; first < worlds; first += size) {

@@ -23,7 +23,7 @@ namespace tenure {
 
 // Worlds stepped through the periods together, at most this many: the churn and migration
 // of a cell run across them (the kernel's lanes).
-inline constexpr std::size_t kBlockWorlds = 8;
+inline constexpr std::size_t kBlockWorlds = 16;
 
 template <typename T>
 using WorldRow = std::array<T, kBlockWorlds>;

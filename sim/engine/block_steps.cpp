@@ -70,6 +70,16 @@ struct BlockTotals {
   std::array<WorldRow<std::int64_t>, limits::kTiers> tier{};
 };
 
+// Each world's value(l) in a row, and `past` in the lanes past the block's last world. Every
+// lane is written rather than the row zeroed first: GCC zeroes a row of 16 with `rep stos`,
+// slow to start, which on a cell's path took a twentieth of the run.
+template <typename T, typename Value>
+WorldRow<T> each_world(std::span<const Lane> lanes, const Value& value, T past = T{}) {
+  WorldRow<T> row;
+  for (std::size_t l = 0; l < kBlockWorlds; ++l) row[l] = l < lanes.size() ? value(l) : past;
+  return row;
+}
+
 // Rows for the first `words` words of a stream: whole Philox blocks of 4.
 constexpr std::size_t whole_blocks(std::size_t words) {
   return 4 * ((words + 3) / 4);
@@ -77,9 +87,10 @@ constexpr std::size_t whole_blocks(std::size_t words) {
 
 // A cell's draws in every world of a block: the customers, the cell's words of each world's
 // stream (churn, then each move; SegmentWords), and what is left after each draw.
+// Not zeroed when made (each_world): every row is written in full before it is read.
 struct CellRow {
   static constexpr std::size_t kWords = whole_blocks(limits::kTiers);  // churn + moves
-  WorldRow<std::int64_t> n{}, stay{}, drawn{};
+  WorldRow<std::int64_t> n, stay, drawn;
   std::array<WorldRow<std::uint64_t>, kWords> word;
 };
 
@@ -157,9 +168,9 @@ void draw_binomials(const WorldRow<std::uint64_t>& word, const WorldRow<std::int
 // small mean in lanes, the others one by one.
 void draw_churn(std::span<const Lane> lanes, const WorldRow<double>& hazard_base, CellRow& d,
                 int tau) {
-  WorldRow<double> p{};
-  for (std::size_t l = 0; l < lanes.size(); ++l)
-    p[l] = std::min(1.0, hazard_base[l] * lanes[l].m->loyalty_by_cell[tau]);
+  const WorldRow<double> p = each_world<double>(lanes, [&](std::size_t l) {
+    return std::min(1.0, hazard_base[l] * lanes[l].m->loyalty_by_cell[tau]);
+  });
   draw_binomials(d.word[0], d.n, p, nullptr, d.drawn);
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] = d.n[l] - d.drawn[l];
 }
@@ -212,21 +223,23 @@ void fail_in_cell(std::span<const Lane> lanes, FailureWords& words, BlockCells& 
   const Model& shape = *lanes.front().m;
   const int tier = shape.segment[segment].tier;
   const std::size_t cell = cell_index(shape, segment, tau);
-  WorldRow<std::int64_t> n{};
-  WorldRow<double> failure{}, success{}, defection{};
-  for (std::size_t l = 0; l < lanes.size(); ++l) {
-    const Service& service = *lanes[l].m->parameters.service;
-    n[l] = cells.count(cell, l);
-    lanes[l].w->draws += n[l] > 0 ? 1 : 0;
-    failure[l] = service.failure[tier];
-    success[l] = service.recovery_success;
-    defection[l] = service.defection[tier];
-  }
+  const auto service = [&](std::size_t l) -> const Service& {
+    return *lanes[l].m->parameters.service;
+  };
+  const WorldRow<std::int64_t> n =
+      each_world<std::int64_t>(lanes, [&](std::size_t l) { return cells.count(cell, l); });
+  for (std::size_t l = 0; l < lanes.size(); ++l) lanes[l].w->draws += n[l] > 0 ? 1 : 0;
+  const WorldRow<double> failure =
+      each_world<double>(lanes, [&](std::size_t l) { return service(l).failure[tier]; });
+  const WorldRow<double> success =
+      each_world<double>(lanes, [&](std::size_t l) { return service(l).recovery_success; });
+  const WorldRow<double> defection =
+      each_world<double>(lanes, [&](std::size_t l) { return service(l).defection[tier]; });
   const WorldRow<std::int64_t> failures = draw_row(words.failures, tau, n, failure);
   if (std::ranges::all_of(failures, [](std::int64_t f) { return f == 0; })) return;
   const std::vector<bool>& eligible_tiers = lanes.front().split->recovery_tiers;
   const bool eligible = eligible_tiers.empty() || eligible_tiers[tier];
-  WorldRow<std::int64_t> offered{}, unresolved{};
+  WorldRow<std::int64_t> offered, unresolved;
   for (std::size_t l = 0; l < kBlockWorlds; ++l)
     offered[l] = eligible ? std::min(failures[l], offers_left[l]) : 0;
   const WorldRow<std::int64_t> resolved = draw_row(words.recovery, tau, offered, success);
@@ -286,12 +299,13 @@ WorldRow<std::int64_t> draw_multinomial(std::span<const Lane> lanes,
                                         std::size_t categories, WorldRow<std::int64_t> left,
                                         const Conditional& conditional, const Take& take) {
   for (std::size_t i = 0; i < categories; ++i) {
-    WorldRow<double> p{}, log_q{};
-    for (std::size_t l = 0; l < lanes.size(); ++l) {
-      const PreparedBinomial& share = conditional(lanes[l], i);
-      p[l] = share.probability();
-      log_q[l] = share.log_q();
-    }
+    const auto share = [&](std::size_t l) -> const PreparedBinomial& {
+      return conditional(lanes[l], i);
+    };
+    const WorldRow<double> p =
+        each_world<double>(lanes, [&](std::size_t l) { return share(l).probability(); });
+    const WorldRow<double> log_q =
+        each_world<double>(lanes, [&](std::size_t l) { return share(l).log_q(); });
     WorldRow<std::int64_t> drawn;
     draw_binomials(word[i], left, p, &log_q, drawn);
     take(i, drawn);

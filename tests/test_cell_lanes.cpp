@@ -169,10 +169,11 @@ TEST(CellLanes, BinomialRowDrawsWhatTheScalarSamplerDrawsOnEveryInstructionSet) 
   EXPECT_GT(left, draws.size() / 20);
 }
 
-// A whole run, every metric of every world and policy, on every instruction set: with churn
-// classes, and with uncertain inputs (a model per world).
+// A whole run, every metric of every world and policy, on every instruction set (the lanes and
+// the block steps are compiled for each): with churn classes, with uncertain inputs (a model
+// per world), and with service failures and a recovery fund.
 TEST(CellLanes, ARunIsTheSameOnEveryInstructionSet) {
-  for (const char* name : {"fitted-churn.yaml", "recession-stress.yaml"}) {
+  for (const char* name : {"fitted-churn.yaml", "recession-stress.yaml", "concession.yaml"}) {
     const Model model = build_model(
         load_scenario_file(std::string(TENURE_SOURCE_DIR) + "/scenarios/" + std::string(name)));
     RunOptions options;

@@ -10,6 +10,7 @@
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/runner.hpp"
+#include "sim/engine/segment_words.hpp"
 #include "sim/output/result_files.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/scenario_yaml.hpp"

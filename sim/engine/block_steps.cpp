@@ -1,19 +1,30 @@
-// The steps of a period that run across a block's worlds (block_steps.hpp).
-#include "sim/engine/block_steps.hpp"
+// The steps of a period that run across a block's worlds (block_steps.hpp), compiled once per
+// instruction set by Highway's foreach_target; the dispatch at the end calls the best one the
+// processor has. These files round alike on every one: no product and sum is fused into a
+// multiply-add (CMakeLists.txt).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "sim/engine/block_steps.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+// clang-format: the includes above must come first, and every other header before the
+// target's namespace opens (HWY_BEFORE_NAMESPACE).
+#include <hwy/highway.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 #include <span>
-#include <stdexcept>
 
+#include "sim/engine/block_steps.hpp"
+#include "sim/engine/cell_lanes-inl.hpp"
 #include "sim/engine/cell_lanes.hpp"
 #include "sim/engine/limits.hpp"
 #include "sim/engine/samplers.hpp"
+#include "sim/engine/segment_words.hpp"
 
+HWY_BEFORE_NAMESPACE();
 namespace tenure {
-
+namespace HWY_NAMESPACE {
 namespace {
 
 // 5. The recovery offers the fund can pay for this period; a zero concession is never limited
@@ -80,11 +91,6 @@ WorldRow<T> each_world(std::span<const Lane> lanes, const Value& value, T past =
   return row;
 }
 
-// Rows for the first `words` words of a stream: whole Philox blocks of 4.
-constexpr std::size_t whole_blocks(std::size_t words) {
-  return 4 * ((words + 3) / 4);
-}
-
 // A cell's draws in every world of a block: the customers, the cell's words of each world's
 // stream (churn, then each move; SegmentWords), and what is left after each draw.
 // Not zeroed when made (each_world): every row is written in full before it is read.
@@ -94,71 +100,14 @@ struct CellRow {
   std::array<WorldRow<std::uint64_t>, kWords> word;
 };
 
-// The keys of the streams of a block's worlds; once a step, so that Philox finds the row
-// long written.
-StreamKeys stream_keys(std::span<const Lane> lanes) {
-  StreamKeys keys{lanes.front().world->seed, {}};
-  for (std::size_t l = 0; l < lanes.size(); ++l) keys.world[l] = lanes[l].world->index;
-  return keys;
-}
-
-// The first words of each world's stream `kind` of period t about `subject`, whole Philox
-// blocks (word.size() a multiple of 4): word[i][l] is the i-th word of world l's stream
-// (RandomStream::next_u64).
-void stream_words(const StreamKeys& keys, Stream kind, int t, Subject subject,
-                  std::span<WorldRow<std::uint64_t>> word) {
-  if (word.size() % 4 != 0) throw std::logic_error("stream_words makes whole Philox blocks");
-  std::array<std::uint64_t, 4> counter =
-      RandomStream::counter(kind, static_cast<std::uint64_t>(t), subject);
-  for (std::size_t block = 0; 4 * block < word.size(); ++block) {
-    counter[3] = block;  // RandomStream's blocks 0, 1, ...
-    philox_row(counter, keys, word.subspan(4 * block).first<4>());
-  }
-}
-
-}  // namespace
-
-SegmentWords::SegmentWords(const StreamKeys& keys, const Model& shape, Stream kind, int t,
-                           int segment, std::size_t w)
-    : keys_(keys),
-      shape_(shape),
-      kind_(kind),
-      t_(t),
-      segment_(segment),
-      w_(w),
-      // The segment's stream is its tenure-0 cell's, whose words are as they were when each
-      // cell had a stream of its own. (Where that cell is the pooled one, its own stream
-      // serves it and this one is never drawn on.)
-      counter_(RandomStream::counter(kind, static_cast<std::uint64_t>(t),
-                                     cell_subject(shape, segment, 0))) {}
-
-void SegmentWords::cell(int tau, std::span<WorldRow<std::uint64_t>> word) {
-  if (shape_.last_cell_pooled && tau == shape_.tenure_cells - 1) {
-    stream_words(keys_, kind_, t_, cell_subject(shape_, segment_, tau),
-                 word.first(whole_blocks(w_)));
-    return;
-  }
-  const std::size_t first = static_cast<std::size_t>(tau) * w_, end = first + w_;
-  for (std::size_t block = first / 4; 4 * block < end; ++block) {
-    if (block != block_) {
-      block_ = block;
-      counter_[3] = block;
-      philox_row(counter_, keys_, block_words_);
-    }
-    for (std::size_t at = std::max(first, 4 * block); at < std::min(end, 4 * block + 4); ++at)
-      word[at - first] = block_words_[at % 4];
-  }
-}
-
-namespace {
-
 // Binomial draws in every world of a row: world l's from n[l] trials with probability p[l] at
-// the uniform of word[l], binomial_quantile's counts. Those of small mean in lanes
-// (binomial_row, which takes log_q as it says), the others by the scalar sampler.
+// the uniform of word[l], binomial_quantile's counts. Those of small mean in lanes (this
+// instruction set's binomial_row, which takes log_q as it says), the others by the scalar
+// sampler.
 void draw_binomials(const WorldRow<std::uint64_t>& word, const WorldRow<std::int64_t>& n,
                     const WorldRow<double>& p, const WorldRow<double>* log_q,
                     WorldRow<std::int64_t>& drawn) {
-  for_each_bit(binomial_row(word, n, p, log_q, drawn), [&](std::size_t l) {
+  for_each_bit(BinomialRow(word, n, p, log_q, drawn), [&](std::size_t l) {
     drawn[l] = binomial_quantile(RandomStream::to_uniform(word[l]), n[l], p[l]);
   });
 }
@@ -319,7 +268,7 @@ WorldRow<std::int64_t> draw_multinomial(std::span<const Lane> lanes,
 // 3d, in every world of the block: the paid and intermediary customers are split over the
 // tiers by the new-customer mix, a multinomial from the period's stream new_customer_mix
 // (Workspace::tier_draw).
-void split_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) {
+void SplitNewCustomers(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
   const std::size_t drawn_tiers = shape.new_customer_mix.categories();  // the last takes the rest
   WorldRow<std::int64_t> by_mix{};
@@ -347,7 +296,7 @@ void split_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) 
 // 3d, in every world of the block: each tier's new customers join at tenure 0, split over the
 // churn classes by their shares, a multinomial (PreparedMultinomial::draw) from the tier's
 // stream of the period, its conditional binomials drawn in lanes.
-void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) {
+void PlaceNewCustomers(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
   const auto classes = static_cast<std::size_t>(shape.classes);
   const StreamKeys keys = stream_keys(lanes);
@@ -380,7 +329,7 @@ void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) 
 // 5. Service failures in every world of the block, in tier order (best first) and, within a
 // tier, longest-standing customers first, so each world's recovery fund goes to its best
 // customers while it lasts.
-void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
+void FailAndRecover(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
   if (!shape.parameters.service) return;
   const StreamKeys keys = stream_keys(lanes);
@@ -406,7 +355,7 @@ void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
 // (same_cells).
 // `next` is empty: the cells were emptied as they were read the period before (or at the
 // start of the path), so only the cells that receive customers are written.
-void churn_and_migrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
+void ChurnAndMigrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
   const StreamKeys keys = stream_keys(lanes);
   BlockTotals totals;
@@ -445,4 +394,33 @@ void churn_and_migrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
   }
 }
 
+}  // namespace HWY_NAMESPACE
 }  // namespace tenure
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace tenure {
+
+HWY_EXPORT(SplitNewCustomers);
+HWY_EXPORT(PlaceNewCustomers);
+HWY_EXPORT(FailAndRecover);
+HWY_EXPORT(ChurnAndMigrate);
+
+void split_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) {
+  HWY_DYNAMIC_DISPATCH(SplitNewCustomers)(lanes, cells, t);
+}
+
+void place_new_customers(std::span<const Lane> lanes, BlockCells& cells, int t) {
+  HWY_DYNAMIC_DISPATCH(PlaceNewCustomers)(lanes, cells, t);
+}
+
+void fail_and_recover(std::span<const Lane> lanes, BlockCells& cells, int t) {
+  HWY_DYNAMIC_DISPATCH(FailAndRecover)(lanes, cells, t);
+}
+
+void churn_and_migrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
+  HWY_DYNAMIC_DISPATCH(ChurnAndMigrate)(lanes, cells, t);
+}
+
+}  // namespace tenure
+#endif

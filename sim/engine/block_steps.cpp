@@ -131,17 +131,39 @@ void draw_move(CellRow& d, std::size_t j, const TierMoves& moves) {
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] -= d.drawn[l];
 }
 
+// Rows of counts added and taken in vectors of this instruction set. (GCC leaves such a loop
+// over a cell's row and a row of the stack lane by lane, as it cannot tell they do not overlap.)
+using DI = hn::ScalableTag<std::int64_t>;
+
+// total += add; true if any of add is above 0.
+bool add_counts(std::int64_t* total, const WorldRow<std::int64_t>& add) {
+  const DI d;
+  const auto zero = hn::Zero(d);
+  auto above = hn::Lt(zero, zero);  // none yet
+  for (std::size_t first = 0; first < kBlockWorlds; first += hn::Lanes(d)) {
+    const auto counts = hn::LoadU(d, add.data() + first);
+    hn::StoreU(hn::Add(hn::LoadU(d, total + first), counts), d, total + first);
+    above = hn::Or(above, hn::Gt(counts, zero));
+  }
+  return !hn::AllFalse(d, above);
+}
+
+// A cell's row of counts, and the row left at 0.
+WorldRow<std::int64_t> take_counts(std::int64_t* row) {
+  const DI d;
+  WorldRow<std::int64_t> taken;
+  for (std::size_t first = 0; first < kBlockWorlds; first += hn::Lanes(d)) {
+    hn::StoreU(hn::LoadU(d, row + first), d, taken.data() + first);
+    hn::StoreU(hn::Zero(d), d, row + first);
+  }
+  return taken;
+}
+
 // Adds a row of counts to a cell, of this period's cells (counts, occupied) or the next's
 // (next, occupied_next), and marks it if any is above 0.
 void add_row(std::vector<std::int64_t>& rows, std::vector<std::uint64_t>& occupied,
              std::size_t cell, const WorldRow<std::int64_t>& counts) {
-  std::int64_t* row = &rows[cell * kBlockWorlds];
-  bool any = false;
-  for (std::size_t l = 0; l < kBlockWorlds; ++l) {
-    row[l] += counts[l];
-    any |= counts[l] > 0;
-  }
-  if (any) mark(occupied, cell);
+  if (add_counts(&rows[cell * kBlockWorlds], counts)) mark(occupied, cell);
 }
 
 // A binomial draw in every world of a row, each from cell tau's word of its own stream
@@ -214,28 +236,24 @@ void churn_cell(std::span<const Lane> lanes, SegmentWords& words, const TierMove
   const int tier = shape.segment[segment].tier, churn_class = shape.segment[segment].churn_class;
   const int aged = std::min(tau + 1, shape.tenure_cells - 1);
   const std::vector<int>& move_to = shape.move_to[tier];
-  std::int64_t* row = &cells.counts[cell_index(shape, segment, tau) * kBlockWorlds];
   CellRow d;
-  for (std::size_t l = 0; l < kBlockWorlds; ++l) {
-    d.n[l] = row[l];
-    row[l] = 0;  // emptied as read: it is the next period's `next`
-  }
+  // Emptied as read: it is the next period's `next`.
+  d.n = take_counts(&cells.counts[cell_index(shape, segment, tau) * kBlockWorlds]);
   words.cell(tau, d.word);
   draw_churn(lanes, hazard_base, d, tau);
   // The worlds past the block's last hold no customers: they add 0.
-  for (std::size_t l = 0; l < kBlockWorlds; ++l) {
+  for (std::size_t l = 0; l < kBlockWorlds; ++l)
     totals.draws[l] +=
         static_cast<std::uint64_t>(d.n[l] > 0) * (1 + (d.stay[l] > 0) * move_to.size());
-    totals.lost[l] += d.drawn[l];
-  }
+  add_counts(totals.lost.data(), d.drawn);
   for (std::size_t j = 0; j < move_to.size(); ++j) {
     draw_move(d, j, moves);
     add_row(cells.next, cells.occupied_next,
             cell_index(shape, move_to[j] * shape.classes + churn_class, aged), d.drawn);
-    for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[move_to[j]][l] += d.drawn[l];
+    add_counts(totals.tier[move_to[j]].data(), d.drawn);
   }
   add_row(cells.next, cells.occupied_next, cell_index(shape, segment, aged), d.stay);
-  for (std::size_t l = 0; l < kBlockWorlds; ++l) totals.tier[tier][l] += d.stay[l];
+  add_counts(totals.tier[tier].data(), d.stay);
 }
 
 // A multinomial in every world of a block, as PreparedMultinomial::draw makes it: category i

@@ -112,14 +112,31 @@ void draw_binomials(const WorldRow<std::uint64_t>& word, const WorldRow<std::int
   });
 }
 
+// A segment's churn this period in every world of a block, before the loyalty of the tenure
+// (0 past the block's last world), and the loyalty by cell when every world has the same
+// (Model::loyalty_by_cell; null when worlds have models of their own).
+struct SegmentChurn {
+  WorldRow<double> hazard_base{};
+  const double* shared_loyalty = nullptr;
+};
+
 // Churn in every world: binomial(stream, n, min(1, h)) with h the world's hazard, its
-// segment's churn this period (hazard_base) times the loyalty of the tenure. The draws of
-// small mean in lanes, the others one by one.
-void draw_churn(std::span<const Lane> lanes, const WorldRow<double>& hazard_base, CellRow& d,
-                int tau) {
-  const WorldRow<double> p = each_world<double>(lanes, [&](std::size_t l) {
-    return std::min(1.0, hazard_base[l] * lanes[l].m->loyalty_by_cell[tau]);
-  });
+// segment's churn this period times the loyalty of the tenure. The draws of small mean in
+// lanes, the others one by one.
+void draw_churn(std::span<const Lane> lanes, const SegmentChurn& churn, CellRow& d, int tau) {
+  WorldRow<double> p;
+  if (churn.shared_loyalty) {  // as std::min(1.0, h): 1 where h is 1 or more, or NaN
+    const hn::ScalableTag<double> dd;
+    const auto loyalty = hn::Set(dd, churn.shared_loyalty[tau]), one = hn::Set(dd, 1.0);
+    for (std::size_t first = 0; first < kBlockWorlds; first += hn::Lanes(dd)) {
+      const auto hazard = hn::Mul(hn::LoadU(dd, churn.hazard_base.data() + first), loyalty);
+      hn::StoreU(hn::Min(hazard, one), dd, p.data() + first);
+    }
+  } else {
+    p = each_world<double>(lanes, [&](std::size_t l) {
+      return std::min(1.0, churn.hazard_base[l] * lanes[l].m->loyalty_by_cell[tau]);
+    });
+  }
   draw_binomials(d.word[0], d.n, p, nullptr, d.drawn);
   for (std::size_t l = 0; l < kBlockWorlds; ++l) d.stay[l] = d.n[l] - d.drawn[l];
 }
@@ -230,8 +247,8 @@ void fail_in_cell(std::span<const Lane> lanes, FailureWords& words, BlockCells& 
 // Each world draws on its own stream of the cell's segment, so its counts do not depend on the
 // others; the cell's subject and where its customers go are worked out once for all.
 void churn_cell(std::span<const Lane> lanes, SegmentWords& words, const TierMoves& moves,
-                const WorldRow<double>& hazard_base, BlockCells& cells, BlockTotals& totals,
-                int segment, int tau) {
+                const SegmentChurn& churn, BlockCells& cells, BlockTotals& totals, int segment,
+                int tau) {
   const Model& shape = *lanes.front().m;
   const int tier = shape.segment[segment].tier, churn_class = shape.segment[segment].churn_class;
   const int aged = std::min(tau + 1, shape.tenure_cells - 1);
@@ -240,7 +257,7 @@ void churn_cell(std::span<const Lane> lanes, SegmentWords& words, const TierMove
   // Emptied as read: it is the next period's `next`.
   d.n = take_counts(&cells.counts[cell_index(shape, segment, tau) * kBlockWorlds]);
   words.cell(tau, d.word);
-  draw_churn(lanes, hazard_base, d, tau);
+  draw_churn(lanes, churn, d, tau);
   // The worlds past the block's last hold no customers: they add 0.
   for (std::size_t l = 0; l < kBlockWorlds; ++l)
     totals.draws[l] +=
@@ -378,7 +395,9 @@ void ChurnAndMigrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const StreamKeys keys = stream_keys(lanes);
   BlockTotals totals;
   TierMoves moves;
-  WorldRow<double> hazard_base{};  // a segment's churn this period, before loyalty
+  SegmentChurn churn;
+  if (std::ranges::all_of(lanes, [&](const Lane& lane) { return lane.m == &shape; }))
+    churn.shared_loyalty = shape.loyalty_by_cell.data();
   for (int tier = 0; tier < shape.tiers; ++tier) {
     for (std::size_t l = 0; l < lanes.size(); ++l) {
       const PreparedMultinomial& prepared = moves_now(lanes[l], tier);
@@ -389,13 +408,13 @@ void ChurnAndMigrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
     }
     for (int segment = tier * shape.classes; segment < (tier + 1) * shape.classes; ++segment) {
       for (std::size_t l = 0; l < lanes.size(); ++l)
-        hazard_base[l] = lanes[l].m->segment[segment].churn * lanes[l].w->tier_effect[tier] *
-                         lanes[l].env->churn;
+        churn.hazard_base[l] = lanes[l].m->segment[segment].churn * lanes[l].w->tier_effect[tier] *
+                               lanes[l].env->churn;
       const std::size_t first = cell_index(shape, segment, 0);
       SegmentWords words(keys, shape, Stream::churn_and_migration, t, segment,
                          1 + shape.move_to[tier].size());
       for_each_occupied(cells.occupied, first, first + shape.tenure_cells, [&](std::size_t cell) {
-        churn_cell(lanes, words, moves, hazard_base, cells, totals, segment,
+        churn_cell(lanes, words, moves, churn, cells, totals, segment,
                    static_cast<int>(cell - first));
       });
     }

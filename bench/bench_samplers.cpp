@@ -167,10 +167,11 @@ void BM_PreparedBinomialKernelMix(benchmark::State& state) {
 }
 BENCHMARK(BM_PreparedBinomialKernelMix);
 
-// The same mix 8 draws at a time in SIMD lanes (binomial_row, cell_lanes.hpp), as the kernel
-// draws a cell's churn and moves across a block's worlds, the large means it leaves to the
-// scalar sampler. Here the 8 draws of a row are unrelated, so their sums differ in length
-// more than the same cell's in 8 worlds do: the kernel's rows do better.
+// The same mix a row of draws at a time (kBlockWorlds) in SIMD lanes (binomial_row,
+// cell_lanes.hpp), as the kernel draws a cell's churn and moves across a block's worlds, the
+// large means it leaves to the scalar sampler. Here the draws of a row are unrelated, so their
+// sums differ in length more than the same cell's in a block's worlds do: the kernel's rows
+// do better.
 void BM_BinomialRowKernelMix(benchmark::State& state) {
   const std::vector<Draw>& mix = kernel_mix();
   tenure::RandomStream rng(1, 0, tenure::Stream::benchmark, 0);

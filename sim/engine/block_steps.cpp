@@ -1,6 +1,6 @@
 // The steps of a period that run across a block's worlds (block_steps.hpp), compiled once per
 // instruction set by Highway's foreach_target; the dispatch at the end calls the best one the
-// processor has. These files round alike on every one: no product and sum is fused into a
+// processor has. The file rounds alike on every one: no product and sum is fused into a
 // multiply-add (CMakeLists.txt).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "sim/engine/block_steps.cpp"
@@ -116,7 +116,7 @@ void draw_binomials(const WorldRow<std::uint64_t>& word, const WorldRow<std::int
 // (0 past the block's last world), and the loyalty by cell when every world has the same
 // (Model::loyalty_by_cell; null when worlds have models of their own).
 struct SegmentChurn {
-  WorldRow<double> hazard_base{};
+  WorldRow<double> hazard_base;
   const double* shared_loyalty = nullptr;
 };
 
@@ -306,8 +306,8 @@ WorldRow<std::int64_t> draw_multinomial(std::span<const Lane> lanes,
 void SplitNewCustomers(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
   const std::size_t drawn_tiers = shape.new_customer_mix.categories();  // the last takes the rest
-  WorldRow<std::int64_t> by_mix{};
-  for (std::size_t l = 0; l < lanes.size(); ++l) by_mix[l] = lanes[l].w->flows.by_mix;
+  const WorldRow<std::int64_t> by_mix =
+      each_world<std::int64_t>(lanes, [&](std::size_t l) { return lanes[l].w->flows.by_mix; });
   if (std::ranges::all_of(by_mix, [](std::int64_t n) { return n <= 0; })) return;
   std::array<WorldRow<std::uint64_t>, whole_blocks(limits::kTiers)> word;
   stream_words(stream_keys(lanes), Stream::new_customer_mix, t, Subject{},
@@ -368,9 +368,8 @@ void FailAndRecover(std::span<const Lane> lanes, BlockCells& cells, int t) {
   const Model& shape = *lanes.front().m;
   if (!shape.parameters.service) return;
   const StreamKeys keys = stream_keys(lanes);
-  WorldRow<std::int64_t> offers_left{};
-  for (std::size_t l = 0; l < lanes.size(); ++l)
-    offers_left[l] = affordable_offers(lane_period(lanes[l], cells, l, t));
+  WorldRow<std::int64_t> offers_left = each_world<std::int64_t>(
+      lanes, [&](std::size_t l) { return affordable_offers(lane_period(lanes[l], cells, l, t)); });
   for (int segment = 0; segment < shape.segments; ++segment) {
     FailureWords words(keys, shape, t, segment);
     for (int tau = shape.tenure_cells - 1; tau >= 0; --tau) {
@@ -407,9 +406,10 @@ void ChurnAndMigrate(std::span<const Lane> lanes, BlockCells& cells, int t) {
       }
     }
     for (int segment = tier * shape.classes; segment < (tier + 1) * shape.classes; ++segment) {
-      for (std::size_t l = 0; l < lanes.size(); ++l)
-        churn.hazard_base[l] = lanes[l].m->segment[segment].churn * lanes[l].w->tier_effect[tier] *
-                               lanes[l].env->churn;
+      churn.hazard_base = each_world<double>(lanes, [&](std::size_t l) {
+        return lanes[l].m->segment[segment].churn * lanes[l].w->tier_effect[tier] *
+               lanes[l].env->churn;
+      });
       const std::size_t first = cell_index(shape, segment, 0);
       SegmentWords words(keys, shape, Stream::churn_and_migration, t, segment,
                          1 + shape.move_to[tier].size());

@@ -3,11 +3,11 @@
 // stream of the cell's segment, and its binomial draws of small mean (the shortcut to 0, the
 // probability of none, the sum from it). All give exactly what the scalar code gives, bit for
 // bit: Philox is integer arithmetic; the draws are products, sums, a division and comparisons,
-// rounded as IEEE arithmetic rounds them (this file and the samplers' are compiled without
-// contracting a product and a sum into one multiply-add), and a logarithm and exponential
-// from SLEEF's deterministic functions, whose vector forms give the bits of the scalar form the
-// samplers call (samplers.hpp). So a world's draws do not depend on the instruction set, nor
-// on the other worlds of its block.
+// rounded as IEEE arithmetic rounds them (the files that compile them, cell_lanes.cpp and
+// block_steps.cpp, and the samplers' are compiled without contracting a product and a sum into
+// one multiply-add), and a logarithm and exponential from SLEEF's deterministic functions,
+// whose vector forms give the bits of the scalar form the samplers call (samplers.hpp). So a
+// world's draws do not depend on the instruction set, nor on the other worlds of its block.
 //
 // The instruction set is chosen when the program starts (Highway's dynamic dispatch):
 // AVX-512 where the processor has it, else AVX2, else SSE4, else plain C++.

@@ -51,7 +51,7 @@ std::array<double, 4> four_ratios(std::int64_t k, const Numerator& numerator) {
 // the mean it no longer changes, the draw ends there (samplers.hpp). `last` bounds the
 // count (n for the binomial: the ratio at n + 1 is 0, so the mass is 0 from there and the
 // blocks may pass n without moving the sum).
-// The kernel's lanes run the same steps for a row of worlds at once (cell_lanes.cpp,
+// The kernel's lanes run the same steps for a row of worlds at once (cell_lanes-inl.hpp,
 // BinomialRow): a change here is a change there.
 template <typename Numerator>
 std::int64_t sum_until(double u, double mean, std::int64_t k, double mass, std::int64_t last,

@@ -64,7 +64,7 @@ inline double certainly_none_below(double mean) {
 // (Bernoulli). A uniform above the first, by the margin, is above the computed P(X = 0), and
 // one below the second is below the computed P(X <= 1): the full computation answers 1. With
 // n p < 1 both are within a few units of 2^-53 of their exact values, as above. The SIMD lanes
-// use them (cell_lanes.cpp), where a row of draws skips its logarithm and exponential only if
+// use them (cell_lanes-inl.hpp), where a row of draws skips its logarithm and exponential only if
 // every draw in it is settled.
 inline double certainly_some_above(double mean, double fewer_mean) {  // fewer_mean: (n - 1) p
   return 1.0 - mean + 0.5 * (mean * fewer_mean) + kCertainlyNoneMargin;

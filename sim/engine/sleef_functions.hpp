@@ -4,7 +4,7 @@
 //
 // sleef.h declares each only when the file including it is compiled for that instruction set
 // (__AVX__, __AVX512F__, FP_FAST_FMA), but the program is built for plain x86-64 and chooses
-// the instruction set when it starts (Highway's dispatch, cell_lanes.cpp): so they are declared
+// the instruction set when it starts (Highway's dispatch, cell_lanes-inl.hpp): so they are declared
 // here, as the library exports them. Call each only on a processor that has its instructions.
 #pragma once
 
